@@ -1,0 +1,48 @@
+// `npm run dev`: build the dashboard, prepare the local D1 database, then serve the whole
+// product (API, dashboard, cron) with `wrangler dev` on workerd. No Cloudflare account needed.
+import { spawn, spawnSync } from "node:child_process";
+
+const port = process.env.PORT ?? "8787";
+const quietEnv = {
+  ...process.env,
+  CI: "true", // wrangler must not prompt
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+};
+
+function step(title, command, args) {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: quietEnv });
+  if (result.status !== 0) {
+    const reason = result.error?.message ?? `exit ${result.status ?? result.signal}`;
+    console.error(`\n✖ ${title} failed (${reason}): ${command} ${args.join(" ")}`);
+    process.exit(1);
+  }
+}
+
+step("Building the dashboard", "npx", ["vite", "build", "dashboard"]);
+step("Applying D1 migrations locally", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
+step("Seeding the demo workspace", "npx", ["tsx", "scripts/seed.ts"]);
+
+console.log(`
+──────────────────────────────────────────────
+  CreatorOps AI → http://localhost:${port}
+  Sign in with the demo account above. Ctrl-C stops.
+──────────────────────────────────────────────
+`);
+
+// The binary itself, not an npx wrapper, so signals reach wrangler and it stops workerd.
+const { CI: _ci, ...serverEnv } = quietEnv;
+const wrangler = spawn(
+  "node_modules/.bin/wrangler",
+  ["dev", "--local", "--test-scheduled", "--port", port, "--ip", "127.0.0.1"],
+  { stdio: "inherit", env: serverEnv },
+);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => wrangler.kill(signal));
+}
+wrangler.on("error", (error) => {
+  console.error(`✖ Could not start wrangler dev: ${error.message}`);
+  process.exit(1);
+});
+wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
