@@ -21,6 +21,6 @@ export default defineConfig({
     setupFiles: ["edge/test/setup.ts"],
     root: root(".."),
     // Request logs are one JSON line per request; keep them out of the test report.
-    onConsoleLog: (log) => !log.startsWith('{"timestamp"'),
+    onConsoleLog: (log) => !(log.startsWith('{"timestamp"') && log.includes('"level":"info"')),
   },
 });

@@ -10,19 +10,20 @@ const quietEnv = {
   WRANGLER_SEND_METRICS: "false",
 };
 
-function step(title, command, args) {
+function step(title, commandLine) {
   console.log(`\n▶ ${title}`);
+  const [command, ...args] = commandLine.split(" ");
   const result = spawnSync(command, args, { stdio: "inherit", env: quietEnv });
   if (result.status !== 0) {
     const reason = result.error?.message ?? `exit ${result.status ?? result.signal}`;
-    console.error(`\n✖ ${title} failed (${reason}): ${command} ${args.join(" ")}`);
+    console.error(`\n✖ ${title} failed (${reason}): ${commandLine}`);
     process.exit(1);
   }
 }
 
-step("Building the dashboard", "npx", ["vite", "build", "dashboard"]);
-step("Applying D1 migrations locally", "npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"]);
-step("Seeding the demo workspace", "npx", ["tsx", "scripts/seed.ts"]);
+step("Building the dashboard", "npx vite build dashboard");
+step("Applying D1 migrations locally", "npx wrangler d1 migrations apply DB --local");
+step("Seeding the demo workspace", "npx tsx scripts/seed.ts");
 
 console.log(`
 ──────────────────────────────────────────────

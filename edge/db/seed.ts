@@ -143,7 +143,9 @@ function sponsors(): Row[] {
       id: "spn_demo0000000000000002",
       brand: "Brightdesk",
       domain: "brightdesk.example",
-      contacts: json([{ name: "Tom O'Neill", email: "tom@brightdesk.example", title: "Partnerships" }]),
+      contacts: json([
+        { name: "Tom O'Neill", email: "tom@brightdesk.example", title: "Partnerships" },
+      ]),
       notes: null,
       ...stamps(BASE - 14 * DAY),
     },

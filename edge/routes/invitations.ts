@@ -44,12 +44,20 @@ export const invitationRoutes = new Hono<AppEnv>().post(
           ),
         )
         .returning({ id: invitations.id }),
-      db.run(sql`
-        INSERT INTO ${workspaceMembers} (workspace_id, user_id, role)
-        SELECT ${invitations.workspaceId}, ${invitations.acceptedBy}, ${invitations.role}
-        FROM ${invitations}
-        WHERE ${invitations.id} = ${invitation.id} AND ${invitations.acceptedBy} = ${user.id}
-        ON CONFLICT DO NOTHING`),
+      db
+        .insert(workspaceMembers)
+        .select(
+          db
+            .select({
+              workspaceId: invitations.workspaceId,
+              userId: sql<string>`${user.id}`.as("user_id"),
+              role: invitations.role,
+              createdAt: sql<Date>`${now.getTime()}`.as("created_at"),
+            })
+            .from(invitations)
+            .where(and(eq(invitations.id, invitation.id), eq(invitations.acceptedBy, user.id))),
+        )
+        .onConflictDoNothing(),
     ]);
     if (claimed.length > 0) {
       await audit(db, {
