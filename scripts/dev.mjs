@@ -36,7 +36,11 @@ console.log(`
 const { CI: _ci, ...serverEnv } = quietEnv;
 const wrangler = spawn(
   "node_modules/.bin/wrangler",
-  ["dev", "--local", "--test-scheduled", "--port", port, "--ip", "127.0.0.1"],
+  [
+    ...["dev", "--local", "--test-scheduled", "--port", port, "--ip", "127.0.0.1"],
+    // CORS, the CSRF check and invitation links follow the port actually served.
+    ...["--var", `APP_ORIGIN:http://localhost:${port}`],
+  ],
   { stdio: "inherit", env: serverEnv },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) {
