@@ -33,9 +33,15 @@ app.use(
   methodNotAllowed({
     app,
     onMethodNotAllowed: (_c, methods) => {
-      throw new ApiError(405, "METHOD_NOT_ALLOWED", `Use ${methods.join(", ")} on this route`, undefined, {
-        Allow: methods.join(", "),
-      });
+      throw new ApiError(
+        405,
+        "METHOD_NOT_ALLOWED",
+        `Use ${methods.join(", ")} on this route`,
+        undefined,
+        {
+          Allow: methods.join(", "),
+        },
+      );
     },
   }),
 );

@@ -75,4 +75,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 };
 
 export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
-  c.json(failure("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`, c.get("requestId")), 404);
+  c.json(
+    failure("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`, c.get("requestId")),
+    404,
+  );

@@ -1,6 +1,6 @@
 import { app } from "./app";
-import { runCron } from "./jobs/cron";
 import { consumeJobs, recordDeadJobs } from "./jobs/consumer";
+import { runCron } from "./jobs/cron";
 
 export { RateLimiter } from "./durable-objects/rate-limiter";
 

@@ -19,7 +19,12 @@ export function workspaceRequestLimit(plan: PlanId): BucketRule {
 }
 
 /** Spends one token from the bucket named `key`; throws a 429 envelope when it is empty. */
-export async function enforceLimit(env: Env, key: string, rule: BucketRule, cost = 1): Promise<void> {
+export async function enforceLimit(
+  env: Env,
+  key: string,
+  rule: BucketRule,
+  cost = 1,
+): Promise<void> {
   const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
   const result = await limiter.consume(rule, cost);
   if (!result.allowed) {

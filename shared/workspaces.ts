@@ -47,4 +47,3 @@ export const acceptInvitationSchema = z.object({ token: z.string().min(20).max(2
 
 /** Header that picks the workspace for the flat workspace-scoped routes. */
 export const WORKSPACE_HEADER = "X-Workspace-Id";
-

@@ -75,7 +75,10 @@ export async function findSession(db: Db, token: string): Promise<SessionLookup>
   const now = Date.now();
   if (found.expiresAt.getTime() <= now) return { status: "expired" };
   if (now - found.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.update(sessions).set({ lastUsedAt: new Date(now) }).where(eq(sessions.id, found.id));
+    await db
+      .update(sessions)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(sessions.id, found.id));
   }
   return {
     status: "active",
@@ -93,4 +96,3 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
-

@@ -1,6 +1,6 @@
+import { newId } from "../lib/ids";
 import type { Db } from "./client";
 import { auditLog } from "./schema";
-import { newId } from "../lib/ids";
 
 export interface AuditEntry {
   workspaceId: string | null;

@@ -248,9 +248,7 @@ export const sponsors = sqliteTable(
   },
   (t) => [
     index("sponsors_brand").on(t.workspaceId, t.brand),
-    uniqueIndex("sponsors_domain")
-      .on(t.workspaceId, t.domain)
-      .where(sql`domain IS NOT NULL`),
+    uniqueIndex("sponsors_domain").on(t.workspaceId, t.domain).where(sql`domain IS NOT NULL`),
   ],
 );
 

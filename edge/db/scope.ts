@@ -27,7 +27,9 @@ export class WorkspaceScope {
   }
 
   insert<T extends ScopedTable>(table: T, values: Omit<T["$inferInsert"], "workspaceId">) {
-    return this.db.insert(table).values({ ...values, workspaceId: this.workspaceId } as T["$inferInsert"]);
+    return this.db
+      .insert(table)
+      .values({ ...values, workspaceId: this.workspaceId } as T["$inferInsert"]);
   }
 
   update<T extends ScopedTable>(table: T, set: Partial<T["$inferInsert"]>, ...conditions: SQL[]) {

@@ -30,7 +30,9 @@ export class RateLimiter extends DurableObject<Env> {
   async consume(rule: BucketRule, cost = 1): Promise<BucketResult> {
     const now = Date.now();
     const row = this.ctx.storage.sql
-      .exec<{ tokens: number; updated_at: number }>("SELECT tokens, updated_at FROM bucket WHERE id = 1")
+      .exec<{ tokens: number; updated_at: number }>(
+        "SELECT tokens, updated_at FROM bucket WHERE id = 1",
+      )
       .toArray()[0];
     const elapsedSeconds = row ? Math.max(0, now - row.updated_at) / 1000 : 0;
     const available = row

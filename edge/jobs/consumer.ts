@@ -17,7 +17,14 @@ export async function consumeJobs(batch: MessageBatch<unknown>, env: Env): Promi
       // A malformed message will never succeed: ack it so it is not retried, and keep a record.
       await db
         .insert(deadJobs)
-        .values({ id: newId("dlq"), queue: batch.queue, messageId: message.id, body: message.body, attempts: message.attempts, error: "invalid message" })
+        .values({
+          id: newId("dlq"),
+          queue: batch.queue,
+          messageId: message.id,
+          body: message.body,
+          attempts: message.attempts,
+          error: "invalid message",
+        })
         .onConflictDoNothing();
       message.ack();
       continue;
@@ -50,7 +57,14 @@ export async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Pr
   for (const message of batch.messages) {
     await db
       .insert(deadJobs)
-      .values({ id: newId("dlq"), queue: batch.queue, messageId: message.id, body: message.body, attempts: message.attempts, error: "retries exhausted" })
+      .values({
+        id: newId("dlq"),
+        queue: batch.queue,
+        messageId: message.id,
+        body: message.body,
+        attempts: message.attempts,
+        error: "retries exhausted",
+      })
       .onConflictDoNothing({ target: deadJobs.messageId });
     message.ack();
   }

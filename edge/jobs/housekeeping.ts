@@ -13,10 +13,21 @@ export async function runHousekeeping(db: Db, now = new Date()) {
   const [expiredSessions, expiredKeys, oldInvitations, purgedContent] = await db.batch([
     db
       .delete(sessions)
-      .where(or(lt(sessions.expiresAt, now), and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, dayAgo))))
+      .where(
+        or(
+          lt(sessions.expiresAt, now),
+          and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, dayAgo)),
+        ),
+      )
       .returning({ id: sessions.id }),
-    db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key }),
-    db.delete(invitations).where(lt(invitations.expiresAt, monthAgo)).returning({ id: invitations.id }),
+    db
+      .delete(idempotencyKeys)
+      .where(lt(idempotencyKeys.expiresAt, now))
+      .returning({ key: idempotencyKeys.key }),
+    db
+      .delete(invitations)
+      .where(lt(invitations.expiresAt, monthAgo))
+      .returning({ id: invitations.id }),
     db
       .delete(contentItems)
       .where(lt(contentItems.deletedAt, new Date(now.getTime() - CONTENT_RESTORE_WINDOW_MS)))

@@ -5,8 +5,23 @@ import { base64url } from "./encoding";
  * URLs reveal neither order nor count.
  */
 export type IdPrefix =
-  | "usr" | "oa" | "ses" | "ws" | "inv" | "cnt" | "var" | "spn" | "deal" | "act" | "fu"
-  | "sub" | "air" | "job" | "eml" | "dlq" | "aud";
+  | "usr"
+  | "oa"
+  | "ses"
+  | "ws"
+  | "inv"
+  | "cnt"
+  | "var"
+  | "spn"
+  | "deal"
+  | "act"
+  | "fu"
+  | "sub"
+  | "air"
+  | "job"
+  | "eml"
+  | "dlq"
+  | "aud";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${base64url(crypto.getRandomValues(new Uint8Array(16)))}`;

@@ -3,11 +3,11 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
+import { SESSION_COOKIE } from "../auth/sessions";
 import type { AppEnv } from "../context";
 import { createDb } from "../db/client";
 import { ApiError } from "../errors";
 import { logLine } from "../log";
-import { SESSION_COOKIE } from "../auth/sessions";
 
 /** JSON bodies above this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -46,7 +46,11 @@ export const corsForKnownOrigins = createMiddleware<AppEnv>((c, next) =>
 export const limitBodySize = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
-    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB`);
+    throw new ApiError(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB`,
+    );
   },
 });
 
@@ -55,7 +59,11 @@ export const requireJsonBodies = createMiddleware<AppEnv>(async (c, next) => {
   const hasBody = c.req.raw.body !== null && c.req.header("Content-Length") !== "0";
   const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   if (hasBody && mediaType !== "application/json") {
-    throw new ApiError(400, "UNSUPPORTED_CONTENT_TYPE", "Send the body as JSON with Content-Type: application/json");
+    throw new ApiError(
+      400,
+      "UNSUPPORTED_CONTENT_TYPE",
+      "Send the body as JSON with Content-Type: application/json",
+    );
   }
   await next();
 });
@@ -71,6 +79,11 @@ export const csrfForCookieSessions = createMiddleware<AppEnv>(async (c, next) =>
   if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
   const origin = c.req.header("Origin");
   const fetchSite = c.req.header("Sec-Fetch-Site");
-  if (fetchSite === "same-origin" || (origin && allowedOrigins(c.env).includes(origin))) return next();
-  throw new ApiError(403, "CSRF_REJECTED", "This request did not come from the CreatorOps dashboard");
+  if (fetchSite === "same-origin" || (origin && allowedOrigins(c.env).includes(origin)))
+    return next();
+  throw new ApiError(
+    403,
+    "CSRF_REJECTED",
+    "This request did not come from the CreatorOps dashboard",
+  );
 });

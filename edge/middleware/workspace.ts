@@ -50,7 +50,12 @@ async function membership(c: { var: AppEnv["Variables"] & AuthVariables }, works
   return rows;
 }
 
-function resolveWorkspace(minRole: Role, pick: (c: { req: { header(n: string): string | undefined; param(n: string): string | undefined } }) => string | undefined) {
+function resolveWorkspace(
+  minRole: Role,
+  pick: (c: {
+    req: { header(n: string): string | undefined; param(n: string): string | undefined };
+  }) => string | undefined,
+) {
   return createMiddleware<WorkspaceEnv>(async (c, next) => {
     const requested = pick(c);
     if (requested !== undefined) {
@@ -74,7 +79,8 @@ function resolveWorkspace(minRole: Role, pick: (c: { req: { header(n: string): s
       );
     }
     if (!workspace) throw notFound("Workspace not found");
-    if (!roleAtLeast(workspace.role, minRole)) throw forbidden(`This needs the ${minRole} role or higher`);
+    if (!roleAtLeast(workspace.role, minRole))
+      throw forbidden(`This needs the ${minRole} role or higher`);
     await enforceLimit(c.env, `workspace:${workspace.id}`, workspaceRequestLimit(workspace.plan));
     c.set("workspace", workspace);
     c.set("workspaceId", workspace.id);

@@ -49,7 +49,10 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
       success: true as const,
       data: {
         items: page,
-        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt.getTime(), id: last.id }) : null,
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ at: last.createdAt.getTime(), id: last.id })
+            : null,
       },
     });
   },

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import type { Context } from "hono";
 import { type AuthClient, signinSchema, signupSchema } from "../../shared/auth";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../auth/password";
-import { newSession, SESSION_COOKIE, revokeSession } from "../auth/sessions";
+import { newSession, revokeSession, SESSION_COOKIE } from "../auth/sessions";
 import type { AppEnv } from "../context";
 import { listMemberships } from "../db/memberships";
 import { auditLog, sessions, users, workspaceMembers, workspaces } from "../db/schema";
@@ -58,7 +58,9 @@ export const authRoutes = new Hono<AppEnv>()
           name,
           passwordHash: await hashPassword(input.password),
         }),
-        db.insert(workspaces).values({ id: workspaceId, name: `${name}'s workspace`, createdBy: userId }),
+        db
+          .insert(workspaces)
+          .values({ id: workspaceId, name: `${name}'s workspace`, createdBy: userId }),
         db.insert(workspaceMembers).values({ workspaceId, userId, role: "owner" }),
         db.insert(sessions).values(session.row),
         db.insert(auditLog).values({
@@ -72,7 +74,11 @@ export const authRoutes = new Hono<AppEnv>()
       ]);
     } catch (error) {
       if (String(error).includes("UNIQUE constraint failed: users.email")) {
-        throw new ApiError(409, "EMAIL_TAKEN", "An account with this email already exists. Sign in instead.");
+        throw new ApiError(
+          409,
+          "EMAIL_TAKEN",
+          "An account with this email already exists. Sign in instead.",
+        );
       }
       throw error;
     }
@@ -96,7 +102,10 @@ export const authRoutes = new Hono<AppEnv>()
 
     const [user] = await c.var.db.select().from(users).where(eq(users.email, input.email)).limit(1);
     // Unknown emails still cost one hash, so timing does not reveal which emails have accounts.
-    const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    const passwordOk = await verifyPassword(
+      input.password,
+      user?.passwordHash ?? DUMMY_PASSWORD_HASH,
+    );
     if (!user?.passwordHash || !passwordOk) {
       throw new ApiError(401, "INVALID_CREDENTIALS", "Email or password is incorrect");
     }

@@ -10,7 +10,11 @@ import { requireUser } from "../middleware/auth";
 import { valid } from "../middleware/validate";
 
 const invalid = () =>
-  new ApiError(400, "INVITATION_INVALID", "This invitation link is invalid, already used or expired. Ask for a new one.");
+  new ApiError(
+    400,
+    "INVITATION_INVALID",
+    "This invitation link is invalid, already used or expired. Ask for a new one.",
+  );
 
 export const invitationRoutes = new Hono<AppEnv>().post(
   "/accept",
@@ -21,11 +25,18 @@ export const invitationRoutes = new Hono<AppEnv>().post(
     const db = c.var.db;
     const user = c.var.user;
     const tokenHash = await sha256Hex(token);
-    const [invitation] = await db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).limit(1);
-    if (!invitation || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now()) throw invalid();
+    const [invitation] = await db
+      .select()
+      .from(invitations)
+      .where(eq(invitations.tokenHash, tokenHash))
+      .limit(1);
+    if (!invitation || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now())
+      throw invalid();
     if (invitation.acceptedAt && invitation.acceptedBy !== user.id) throw invalid();
     if (invitation.email !== user.email) {
-      throw forbidden(`This invitation was sent to ${invitation.email}. Sign in with that email to accept it.`);
+      throw forbidden(
+        `This invitation was sent to ${invitation.email}. Sign in with that email to accept it.`,
+      );
     }
 
     const now = new Date();
@@ -70,10 +81,20 @@ export const invitationRoutes = new Hono<AppEnv>().post(
     }
 
     const [workspace] = await db
-      .select({ id: workspaces.id, name: workspaces.name, plan: workspaces.plan, role: workspaceMembers.role })
+      .select({
+        id: workspaces.id,
+        name: workspaces.name,
+        plan: workspaces.plan,
+        role: workspaceMembers.role,
+      })
       .from(workspaceMembers)
       .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
-      .where(and(eq(workspaceMembers.workspaceId, invitation.workspaceId), eq(workspaceMembers.userId, user.id)));
+      .where(
+        and(
+          eq(workspaceMembers.workspaceId, invitation.workspaceId),
+          eq(workspaceMembers.userId, user.id),
+        ),
+      );
     if (!workspace) throw invalid();
     return c.json({ success: true as const, data: { workspace } });
   },

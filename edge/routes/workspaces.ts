@@ -46,13 +46,25 @@ export const workspaceRoutes = new Hono<AppEnv>()
     await db.batch([
       db.insert(workspaces).values({ id, name, createdBy: userId }),
       db.insert(workspaceMembers).values({ workspaceId: id, userId, role: "owner" }),
-      audit(db, { workspaceId: id, actorId: userId, action: "workspace.created", targetType: "workspace", targetId: id }),
+      audit(db, {
+        workspaceId: id,
+        actorId: userId,
+        action: "workspace.created",
+        targetType: "workspace",
+        targetId: id,
+      }),
     ]);
-    return c.json({ success: true as const, data: { id, name, plan: "free" as const, role: "owner" as const } }, 201);
+    return c.json(
+      { success: true as const, data: { id, name, plan: "free" as const, role: "owner" as const } },
+      201,
+    );
   })
 
   .get("/:id", valid("param", workspaceParamSchema), workspaceFromPath("member"), async (c) => {
-    const [row] = await c.var.db.select().from(workspaces).where(eq(workspaces.id, c.var.workspace.id));
+    const [row] = await c.var.db
+      .select()
+      .from(workspaces)
+      .where(eq(workspaces.id, c.var.workspace.id));
     if (!row) throw notFound("Workspace not found");
     const [members] = await c.var.db
       .select({ count: count() })
@@ -85,7 +97,13 @@ export const workspaceRoutes = new Hono<AppEnv>()
         .update(workspaces)
         .set({ ...changes, updatedAt: new Date() })
         .where(eq(workspaces.id, c.var.workspace.id))
-        .returning({ id: workspaces.id, name: workspaces.name, plan: workspaces.plan, brandVoice: workspaces.brandVoice, settings: workspaces.settings });
+        .returning({
+          id: workspaces.id,
+          name: workspaces.name,
+          plan: workspaces.plan,
+          brandVoice: workspaces.brandVoice,
+          settings: workspaces.settings,
+        });
       await audit(db, {
         workspaceId: c.var.workspace.id,
         actorId: c.var.user.id,
@@ -104,26 +122,38 @@ export const workspaceRoutes = new Hono<AppEnv>()
     // Members, content, deals and the rest go with it (ON DELETE CASCADE).
     await db.batch([
       db.delete(workspaces).where(eq(workspaces.id, id)),
-      audit(db, { workspaceId: null, actorId: c.var.user.id, action: "workspace.deleted", targetType: "workspace", targetId: id, metadata: { name } }),
+      audit(db, {
+        workspaceId: null,
+        actorId: c.var.user.id,
+        action: "workspace.deleted",
+        targetType: "workspace",
+        targetId: id,
+        metadata: { name },
+      }),
     ]);
     return c.json({ success: true as const, data: { id, deleted: true } });
   })
 
-  .get("/:id/members", valid("param", workspaceParamSchema), workspaceFromPath("member"), async (c) => {
-    const members = await c.var.db
-      .select({
-        userId: users.id,
-        email: users.email,
-        name: users.name,
-        role: workspaceMembers.role,
-        joinedAt: workspaceMembers.createdAt,
-      })
-      .from(workspaceMembers)
-      .innerJoin(users, eq(users.id, workspaceMembers.userId))
-      .where(eq(workspaceMembers.workspaceId, c.var.workspace.id))
-      .orderBy(asc(workspaceMembers.createdAt));
-    return c.json({ success: true as const, data: members });
-  })
+  .get(
+    "/:id/members",
+    valid("param", workspaceParamSchema),
+    workspaceFromPath("member"),
+    async (c) => {
+      const members = await c.var.db
+        .select({
+          userId: users.id,
+          email: users.email,
+          name: users.name,
+          role: workspaceMembers.role,
+          joinedAt: workspaceMembers.createdAt,
+        })
+        .from(workspaceMembers)
+        .innerJoin(users, eq(users.id, workspaceMembers.userId))
+        .where(eq(workspaceMembers.workspaceId, c.var.workspace.id))
+        .orderBy(asc(workspaceMembers.createdAt));
+      return c.json({ success: true as const, data: members });
+    },
+  )
 
   .patch(
     "/:id/members/:userId",
@@ -138,13 +168,19 @@ export const workspaceRoutes = new Hono<AppEnv>()
       if ((role === "owner" || target.role === "owner") && c.var.workspace.role !== "owner") {
         throw forbidden("Only an owner can change ownership");
       }
-      if (target.role === "owner" && role !== "owner") await assertAnotherOwner(c.var.db, c.var.workspace.id);
+      if (target.role === "owner" && role !== "owner")
+        await assertAnotherOwner(c.var.db, c.var.workspace.id);
       const db = c.var.db;
       await db.batch([
         db
           .update(workspaceMembers)
           .set({ role })
-          .where(and(eq(workspaceMembers.workspaceId, c.var.workspace.id), eq(workspaceMembers.userId, userId))),
+          .where(
+            and(
+              eq(workspaceMembers.workspaceId, c.var.workspace.id),
+              eq(workspaceMembers.userId, userId),
+            ),
+          ),
         audit(db, {
           workspaceId: c.var.workspace.id,
           actorId: c.var.user.id,
@@ -158,48 +194,65 @@ export const workspaceRoutes = new Hono<AppEnv>()
     },
   )
 
-  .delete("/:id/members/:userId", valid("param", memberParamSchema), workspaceFromPath("member"), async (c) => {
-    const { userId } = c.req.valid("param");
-    const actor = c.var.workspace.role;
-    const leaving = userId === c.var.user.id;
-    const target = await findMember(c.var.db, c.var.workspace.id, userId);
-    // Anyone may leave; removing others needs admin, and removing an admin or owner needs owner.
-    if (!leaving) {
-      if (!roleAtLeast(actor, "admin")) throw forbidden("Only admins and owners can remove members");
-      if (target.role !== "member" && actor !== "owner") throw forbidden("Only an owner can remove an admin or owner");
-    }
-    if (target.role === "owner") await assertAnotherOwner(c.var.db, c.var.workspace.id);
-    const db = c.var.db;
-    await db.batch([
-      db
-        .delete(workspaceMembers)
-        .where(and(eq(workspaceMembers.workspaceId, c.var.workspace.id), eq(workspaceMembers.userId, userId))),
-      audit(db, {
-        workspaceId: c.var.workspace.id,
-        actorId: c.var.user.id,
-        action: leaving ? "member.left" : "member.removed",
-        targetType: "user",
-        targetId: userId,
-      }),
-    ]);
-    return c.json({ success: true as const, data: { userId, removed: true } });
-  })
+  .delete(
+    "/:id/members/:userId",
+    valid("param", memberParamSchema),
+    workspaceFromPath("member"),
+    async (c) => {
+      const { userId } = c.req.valid("param");
+      const actor = c.var.workspace.role;
+      const leaving = userId === c.var.user.id;
+      const target = await findMember(c.var.db, c.var.workspace.id, userId);
+      // Anyone may leave; removing others needs admin, and removing an admin or owner needs owner.
+      if (!leaving) {
+        if (!roleAtLeast(actor, "admin"))
+          throw forbidden("Only admins and owners can remove members");
+        if (target.role !== "member" && actor !== "owner")
+          throw forbidden("Only an owner can remove an admin or owner");
+      }
+      if (target.role === "owner") await assertAnotherOwner(c.var.db, c.var.workspace.id);
+      const db = c.var.db;
+      await db.batch([
+        db
+          .delete(workspaceMembers)
+          .where(
+            and(
+              eq(workspaceMembers.workspaceId, c.var.workspace.id),
+              eq(workspaceMembers.userId, userId),
+            ),
+          ),
+        audit(db, {
+          workspaceId: c.var.workspace.id,
+          actorId: c.var.user.id,
+          action: leaving ? "member.left" : "member.removed",
+          targetType: "user",
+          targetId: userId,
+        }),
+      ]);
+      return c.json({ success: true as const, data: { userId, removed: true } });
+    },
+  )
 
-  .get("/:id/invitations", valid("param", workspaceParamSchema), workspaceFromPath("admin"), async (c) => {
-    const pending = await c.var.db
-      .select()
-      .from(invitations)
-      .where(
-        and(
-          eq(invitations.workspaceId, c.var.workspace.id),
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-          gt(invitations.expiresAt, new Date()),
-        ),
-      )
-      .orderBy(asc(invitations.createdAt));
-    return c.json({ success: true as const, data: pending.map(invitationView) });
-  })
+  .get(
+    "/:id/invitations",
+    valid("param", workspaceParamSchema),
+    workspaceFromPath("admin"),
+    async (c) => {
+      const pending = await c.var.db
+        .select()
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.workspaceId, c.var.workspace.id),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+            gt(invitations.expiresAt, new Date()),
+          ),
+        )
+        .orderBy(asc(invitations.createdAt));
+      return c.json({ success: true as const, data: pending.map(invitationView) });
+    },
+  )
 
   .post(
     "/:id/invitations",
@@ -216,7 +269,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
         .innerJoin(workspaceMembers, eq(workspaceMembers.userId, users.id))
         .where(and(eq(users.email, email), eq(workspaceMembers.workspaceId, workspaceId)))
         .limit(1);
-      if (existing) throw new ApiError(409, "CONFLICT", `${email} is already a member of this workspace`);
+      if (existing)
+        throw new ApiError(409, "CONFLICT", `${email} is already a member of this workspace`);
 
       const token = randomToken();
       const now = Date.now();
@@ -256,7 +310,18 @@ export const workspaceRoutes = new Hono<AppEnv>()
       // Until invitation emails are wired, the inviter gets the link to pass on.
       const inviteUrl = `${c.env.APP_ORIGIN}/invite?token=${encodeURIComponent(token)}`;
       return c.json(
-        { success: true as const, data: { invitation: invitationView({ ...row, acceptedAt: null, acceptedBy: null, revokedAt: null }), inviteUrl } },
+        {
+          success: true as const,
+          data: {
+            invitation: invitationView({
+              ...row,
+              acceptedAt: null,
+              acceptedBy: null,
+              revokedAt: null,
+            }),
+            inviteUrl,
+          },
+        },
         201,
       );
     },
@@ -310,6 +375,10 @@ async function assertAnotherOwner(db: AppEnv["Variables"]["db"], workspaceId: st
     .from(workspaceMembers)
     .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.role, "owner")));
   if ((owners?.count ?? 0) <= 1) {
-    throw new ApiError(409, "LAST_OWNER", "A workspace needs at least one owner. Make someone else owner first.");
+    throw new ApiError(
+      409,
+      "LAST_OWNER",
+      "A workspace needs at least one owner. Make someone else owner first.",
+    );
   }
 }
