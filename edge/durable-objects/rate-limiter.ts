@@ -20,15 +20,13 @@ export interface BucketResult {
  * one-off keys (an IP that tried once) do not accumulate.
  */
 export class RateLimiter extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS bucket (id INTEGER PRIMARY KEY CHECK (id = 1), tokens REAL NOT NULL, updated_at INTEGER NOT NULL)",
-    );
-  }
-
   async consume(rule: BucketRule, cost = 1): Promise<BucketResult> {
     const now = Date.now();
+    // Created here rather than in the constructor: alarm() drops the whole database, and the
+    // same instance may serve again afterwards.
+    this.ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS bucket (id INTEGER PRIMARY KEY CHECK (id = 1), tokens REAL NOT NULL, updated_at INTEGER NOT NULL)",
+    );
     const row = this.ctx.storage.sql
       .exec<{ tokens: number; updated_at: number }>(
         "SELECT tokens, updated_at FROM bucket WHERE id = 1",

@@ -1,0 +1,313 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { JobMessage } from "../../shared/jobs";
+import { createDb } from "../db/client";
+import worker from "../index";
+import { runHousekeeping } from "../jobs/housekeeping";
+import { signUp, type TestUser } from "./helpers";
+
+const JOBS_QUEUE = "creatorops-jobs";
+const DLQ = "creatorops-jobs-dlq";
+const DAY = 24 * 60 * 60 * 1000;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Runs the cron handler and returns what it sent to the jobs queue (without enqueueing it). */
+async function runCron(cron: string, scheduledTime: number): Promise<unknown[]> {
+  const sent: unknown[] = [];
+  vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
+    sent.push(body);
+    return undefined as never;
+  });
+  const controller = createScheduledController({ cron, scheduledTime });
+  await worker.scheduled(controller, env);
+  return sent;
+}
+
+/** Delivers `bodies` as one batch to the queue handler and returns the ack/retry outcome. */
+async function deliver(
+  queue: string,
+  messages: Array<{ id?: string; body: unknown; attempts?: number }>,
+) {
+  const batch = createMessageBatch(
+    queue,
+    messages.map((m) => ({
+      id: m.id ?? crypto.randomUUID(),
+      timestamp: new Date(),
+      attempts: m.attempts ?? 1,
+      body: m.body,
+    })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return { batch, result: await getQueueResult(batch, ctx) };
+}
+
+async function deadJobs(messageId: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT queue, message_id, body, attempts, error FROM dead_jobs WHERE message_id = ?",
+  )
+    .bind(messageId)
+    .all<{
+      queue: string;
+      message_id: string;
+      body: string | null;
+      attempts: number;
+      error: string | null;
+    }>();
+  return results;
+}
+
+describe("cron", () => {
+  it("the daily schedule enqueues housekeeping keyed by the UTC date", async () => {
+    const sent = await runCron("0 3 * * *", Date.UTC(2026, 2, 14, 3, 0, 0));
+    expect(sent).toEqual([{ kind: "housekeeping", dedupeKey: "housekeeping:2026-03-14" }]);
+
+    // Late in the UTC day still names that UTC day (not the next one, whatever the offset).
+    const late = await runCron("0 3 * * *", Date.UTC(2026, 11, 31, 23, 59, 59, 999));
+    expect(late).toEqual([{ kind: "housekeeping", dedupeKey: "housekeeping:2026-12-31" }]);
+  });
+
+  it("the same day always yields the same dedupe key", async () => {
+    const first = await runCron("0 3 * * *", Date.UTC(2026, 5, 1, 3, 0, 0));
+    const retried = await runCron("0 3 * * *", Date.UTC(2026, 5, 1, 3, 0, 42));
+    expect(retried).toEqual(first);
+  });
+
+  it("the 15-minute schedule enqueues nothing (yet)", async () => {
+    const sent = await runCron("*/15 * * * *", Date.UTC(2026, 2, 14, 3, 15, 0));
+    expect(sent).toEqual([]);
+  });
+
+  it("the message the cron sends is accepted and acked by the consumer", async () => {
+    const [message] = await runCron("0 3 * * *", Date.now());
+    const { result } = await deliver(JOBS_QUEUE, [{ id: "cron-hop-1", body: message }]);
+    expect(result.explicitAcks).toEqual(["cron-hop-1"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(await deadJobs("cron-hop-1")).toEqual([]);
+  });
+});
+
+interface Fixture {
+  user: TestUser;
+  sessions: Record<"expired" | "live" | "revokedLongAgo" | "revokedRecently", string>;
+  invitations: Record<"expiredLongAgo" | "expiredRecently" | "pending", string>;
+  keys: Record<"expired" | "live", string>;
+  content: Record<"purgeable" | "restorable" | "active", string>;
+}
+
+/** Rows on both sides of every housekeeping boundary, in one user's workspace. */
+async function seedHousekeepingFixture(): Promise<Fixture> {
+  const user = await signUp("housekeeping");
+  const now = Date.now();
+  const tag = crypto.randomUUID().slice(0, 8);
+  const id = (name: string) => `${name}_${tag}`;
+  const fixture: Fixture = {
+    user,
+    sessions: {
+      expired: id("ses_expired"),
+      live: id("ses_live"),
+      revokedLongAgo: id("ses_revoked_old"),
+      revokedRecently: id("ses_revoked_new"),
+    },
+    invitations: {
+      expiredLongAgo: id("inv_old"),
+      expiredRecently: id("inv_recent"),
+      pending: id("inv_pending"),
+    },
+    keys: { expired: id("key_expired"), live: id("key_live") },
+    content: {
+      purgeable: id("cnt_purge"),
+      restorable: id("cnt_restore"),
+      active: id("cnt_active"),
+    },
+  };
+
+  const session = (sessionId: string, expiresAt: number, revokedAt: number | null) =>
+    env.DB.prepare(
+      "INSERT INTO sessions (id, user_id, token_hash, client, expires_at, last_used_at, revoked_at) VALUES (?, ?, ?, 'api', ?, ?, ?)",
+    ).bind(sessionId, user.userId, `hash-${sessionId}`, expiresAt, now, revokedAt);
+  const invitation = (invitationId: string, expiresAt: number) =>
+    env.DB.prepare(
+      "INSERT INTO invitations (id, workspace_id, email, role, token_hash, invited_by, expires_at) VALUES (?, ?, ?, 'member', ?, ?, ?)",
+    ).bind(
+      invitationId,
+      user.workspaceId,
+      `${invitationId}@example.com`,
+      `hash-${invitationId}`,
+      user.userId,
+      expiresAt,
+    );
+  const key = (keyName: string, expiresAt: number) =>
+    env.DB.prepare(
+      "INSERT INTO idempotency_keys (workspace_id, key, method, path, request_hash, expires_at) VALUES (?, ?, 'POST', '/api/test', 'h', ?)",
+    ).bind(user.workspaceId, keyName, expiresAt);
+  const content = (contentId: string, deletedAt: number | null) =>
+    env.DB.prepare(
+      "INSERT INTO content_items (id, workspace_id, title, deleted_at) VALUES (?, ?, 'Item', ?)",
+    ).bind(contentId, user.workspaceId, deletedAt);
+
+  await env.DB.batch([
+    session(fixture.sessions.expired, now - 60_000, null),
+    session(fixture.sessions.live, now + DAY, null),
+    session(fixture.sessions.revokedLongAgo, now + DAY, now - 2 * DAY),
+    session(fixture.sessions.revokedRecently, now + DAY, now - 60 * 60_000),
+    invitation(fixture.invitations.expiredLongAgo, now - 31 * DAY),
+    invitation(fixture.invitations.expiredRecently, now - 2 * DAY),
+    invitation(fixture.invitations.pending, now + 7 * DAY),
+    key(fixture.keys.expired, now - 60_000),
+    key(fixture.keys.live, now + DAY),
+    content(fixture.content.purgeable, now - 31 * DAY),
+    content(fixture.content.restorable, now - DAY),
+    content(fixture.content.active, null),
+  ]);
+  return fixture;
+}
+
+async function existing(fixture: Fixture) {
+  const ids = async (table: string, column: string, values: string[]) => {
+    const placeholders = values.map(() => "?").join(", ");
+    const { results } = await env.DB.prepare(
+      `SELECT ${column} AS id FROM ${table} WHERE ${column} IN (${placeholders})`,
+    )
+      .bind(...values)
+      .all<{ id: string }>();
+    return new Set(results.map((r) => r.id));
+  };
+  const sessions = await ids("sessions", "id", Object.values(fixture.sessions));
+  const invitations = await ids("invitations", "id", Object.values(fixture.invitations));
+  const keys = await ids("idempotency_keys", "key", Object.values(fixture.keys));
+  const content = await ids("content_items", "id", Object.values(fixture.content));
+  const pick = <K extends string>(names: Record<K, string>, present: Set<string>) =>
+    (Object.keys(names) as K[]).filter((name) => present.has(names[name])).sort();
+  return {
+    sessions: pick(fixture.sessions, sessions),
+    invitations: pick(fixture.invitations, invitations),
+    keys: pick(fixture.keys, keys),
+    content: pick(fixture.content, content),
+  };
+}
+
+describe("housekeeping", () => {
+  it("removes what has outlived its use and keeps everything still live", async () => {
+    const fixture = await seedHousekeepingFixture();
+    expect(await existing(fixture)).toEqual({
+      sessions: ["expired", "live", "revokedLongAgo", "revokedRecently"],
+      invitations: ["expiredLongAgo", "expiredRecently", "pending"],
+      keys: ["expired", "live"],
+      content: ["active", "purgeable", "restorable"],
+    });
+
+    const message: JobMessage = { kind: "housekeeping", dedupeKey: "housekeeping:test-1" };
+    const { result } = await deliver(JOBS_QUEUE, [{ id: "hk-1", body: message }]);
+    expect(result.explicitAcks).toEqual(["hk-1"]);
+    expect(result.retryMessages).toEqual([]);
+
+    expect(await existing(fixture)).toEqual({
+      sessions: ["live", "revokedRecently"],
+      invitations: ["expiredRecently", "pending"],
+      keys: ["live"],
+      content: ["active", "restorable"],
+    });
+    // The user's real session (from sign-up) is untouched and still works.
+    const me = await worker.fetch(
+      new Request("https://api.creatorops.test/api/auth/me", {
+        headers: { Authorization: `Bearer ${fixture.user.token}` },
+      }),
+      env,
+      createExecutionContext(),
+    );
+    expect(me.status).toBe(200);
+  });
+
+  it("running it again is a no-op", async () => {
+    const fixture = await seedHousekeepingFixture();
+    const first = await deliver(JOBS_QUEUE, [
+      { id: "hk-twice-1", body: { kind: "housekeeping", dedupeKey: "housekeeping:x" } },
+    ]);
+    expect(first.result.explicitAcks).toEqual(["hk-twice-1"]);
+    const afterFirst = await existing(fixture);
+
+    // Redelivery of the same day's job (new message id, same dedupe key).
+    const second = await deliver(JOBS_QUEUE, [
+      { id: "hk-twice-2", body: { kind: "housekeeping", dedupeKey: "housekeeping:x" } },
+    ]);
+    expect(second.result.explicitAcks).toEqual(["hk-twice-2"]);
+    expect(second.result.retryMessages).toEqual([]);
+    expect(await existing(fixture)).toEqual(afterFirst);
+
+    // And a direct third run finds nothing left to delete.
+    expect(await runHousekeeping(createDb(env.DB))).toEqual({
+      sessions: 0,
+      idempotencyKeys: 0,
+      invitations: 0,
+      content: 0,
+    });
+  });
+});
+
+describe("queue consumer", () => {
+  it("records an invalid message in dead_jobs and acks it (no retry)", async () => {
+    const messageId = `bad-${crypto.randomUUID()}`;
+    const { result } = await deliver(JOBS_QUEUE, [
+      { id: messageId, body: { kind: "does-not-exist" }, attempts: 1 },
+    ]);
+    expect(result.outcome).toBe("ok");
+    expect(result.explicitAcks).toEqual([messageId]);
+    expect(result.retryMessages).toEqual([]);
+    const rows = await deadJobs(messageId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ queue: JOBS_QUEUE, attempts: 1, error: "invalid message" });
+    expect(JSON.parse(rows[0]?.body ?? "null")).toEqual({ kind: "does-not-exist" });
+  });
+
+  it("acks every message of a mixed batch, recording only the invalid ones", async () => {
+    const good = `good-${crypto.randomUUID()}`;
+    const bad = `bad-${crypto.randomUUID()}`;
+    const notAnObject = `str-${crypto.randomUUID()}`;
+    const { result } = await deliver(JOBS_QUEUE, [
+      { id: good, body: { kind: "housekeeping", dedupeKey: "housekeeping:mixed" } },
+      { id: bad, body: { kind: "housekeeping" } },
+      { id: notAnObject, body: "just a string" },
+    ]);
+    expect([...result.explicitAcks].sort()).toEqual([good, bad, notAnObject].sort());
+    expect(result.retryMessages).toEqual([]);
+    expect(await deadJobs(good)).toEqual([]);
+    expect(await deadJobs(bad)).toHaveLength(1);
+    expect(await deadJobs(notAnObject)).toHaveLength(1);
+  });
+
+  it("the dead-letter queue records a message once, however often it is redelivered", async () => {
+    const messageId = `dlq-${crypto.randomUUID()}`;
+    const body = { kind: "housekeeping", dedupeKey: "housekeeping:2026-01-01" };
+    const first = await deliver(DLQ, [{ id: messageId, body, attempts: 6 }]);
+    const second = await deliver(DLQ, [{ id: messageId, body, attempts: 7 }]);
+    for (const { result } of [first, second]) {
+      expect(result.outcome).toBe("ok");
+      expect(result.explicitAcks).toEqual([messageId]);
+      expect(result.retryMessages).toEqual([]);
+    }
+    const rows = await deadJobs(messageId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ queue: DLQ, attempts: 6, error: "retries exhausted" });
+    expect(JSON.parse(rows[0]?.body ?? "null")).toEqual(body);
+  });
+
+  it("the dead-letter queue records and acks every message of a batch", async () => {
+    const ids = [1, 2, 3].map((n) => `dlq-batch-${n}-${crypto.randomUUID()}`);
+    const { result } = await deliver(
+      DLQ,
+      ids.map((id) => ({ id, body: { any: "payload" }, attempts: 6 })),
+    );
+    expect([...result.explicitAcks].sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(await deadJobs(id)).toHaveLength(1);
+  });
+});
