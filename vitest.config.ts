@@ -4,5 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["edge/vitest.config.ts"],
+    // Request logs are one JSON line per request; keep the info ones out of the test report.
+    onConsoleLog: (log) => !(log.startsWith('{"timestamp"') && log.includes('"level":"info"')),
   },
 });

@@ -20,7 +20,5 @@ export default defineConfig({
     include: ["edge/test/**/*.test.ts"],
     setupFiles: ["edge/test/setup.ts"],
     root: root(".."),
-    // Request logs are one JSON line per request; keep them out of the test report.
-    onConsoleLog: (log) => !(log.startsWith('{"timestamp"') && log.includes('"level":"info"')),
   },
 });
