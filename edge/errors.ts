@@ -13,6 +13,7 @@ export class ApiError extends Error {
     message: string,
     readonly issues?: ApiIssue[],
     readonly headers?: Record<string, string>,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -49,9 +50,16 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   429: "RATE_LIMITED",
 };
 
-function failure(code: ErrorCode, message: string, requestId: string, issues?: ApiIssue[]) {
+function failure(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  issues?: ApiIssue[],
+  details?: Record<string, unknown>,
+) {
   const body: ApiFailure = { success: false, error: { message, code, requestId } };
   if (issues) body.error.issues = issues;
+  if (details) body.error.details = details;
   return body;
 }
 
@@ -59,7 +67,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.get("requestId");
   if (err instanceof ApiError) {
     for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-    return c.json(failure(err.code, err.message, requestId, err.issues), err.status);
+    return c.json(failure(err.code, err.message, requestId, err.issues, err.details), err.status);
   }
   if (err instanceof HTTPException) {
     const code = CODE_BY_STATUS[err.status] ?? "INTERNAL_ERROR";

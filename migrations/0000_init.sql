@@ -60,11 +60,12 @@ CREATE TABLE `content_items` (
 --> statement-breakpoint
 CREATE INDEX `content_items_list` ON `content_items` (`workspace_id`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `content_items_status` ON `content_items` (`workspace_id`,`status`,`created_at`,`id`);--> statement-breakpoint
-CREATE INDEX `content_items_calendar` ON `content_items` (`workspace_id`,`scheduled_at`);--> statement-breakpoint
+CREATE INDEX `content_items_calendar` ON `content_items` (`workspace_id`,`scheduled_at`,`id`);--> statement-breakpoint
 CREATE INDEX `content_items_source_kind` ON `content_items` (`workspace_id`,`source_kind`,`created_at`);--> statement-breakpoint
 CREATE UNIQUE INDEX `content_items_video` ON `content_items` (`workspace_id`,`source_video_id`) WHERE source_video_id IS NOT NULL AND deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `content_items_due` ON `content_items` (`status`,`scheduled_at`);--> statement-breakpoint
 CREATE INDEX `content_items_created_by` ON `content_items` (`created_by`);--> statement-breakpoint
+CREATE INDEX `content_items_deleted` ON `content_items` (`deleted_at`) WHERE deleted_at IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `content_variants` (
 	`id` text PRIMARY KEY NOT NULL,
 	`workspace_id` text NOT NULL,
@@ -114,7 +115,7 @@ CREATE TABLE `deal_activities` (
 	FOREIGN KEY (`actor_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-CREATE INDEX `deal_activities_deal` ON `deal_activities` (`workspace_id`,`deal_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `deal_activities_deal` ON `deal_activities` (`workspace_id`,`deal_id`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `deal_activities_deal_fk` ON `deal_activities` (`deal_id`);--> statement-breakpoint
 CREATE INDEX `deal_activities_actor` ON `deal_activities` (`actor_id`);--> statement-breakpoint
 CREATE TABLE `deals` (
@@ -143,7 +144,7 @@ CREATE TABLE `deals` (
 );
 --> statement-breakpoint
 CREATE INDEX `deals_list` ON `deals` (`workspace_id`,`updated_at`,`id`);--> statement-breakpoint
-CREATE INDEX `deals_pipeline` ON `deals` (`workspace_id`,`stage`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `deals_pipeline` ON `deals` (`workspace_id`,`stage`,`updated_at`,`id`);--> statement-breakpoint
 CREATE INDEX `deals_due` ON `deals` (`workspace_id`,`due_at`);--> statement-breakpoint
 CREATE INDEX `deals_sponsor` ON `deals` (`sponsor_id`);--> statement-breakpoint
 CREATE INDEX `deals_owner` ON `deals` (`owner_id`);--> statement-breakpoint
@@ -275,6 +276,7 @@ CREATE TABLE `sessions` (
 CREATE UNIQUE INDEX `sessions_token_hash_unique` ON `sessions` (`token_hash`);--> statement-breakpoint
 CREATE INDEX `sessions_user` ON `sessions` (`user_id`);--> statement-breakpoint
 CREATE INDEX `sessions_expires` ON `sessions` (`expires_at`);--> statement-breakpoint
+CREATE INDEX `sessions_revoked` ON `sessions` (`revoked_at`) WHERE revoked_at IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `sponsors` (
 	`id` text PRIMARY KEY NOT NULL,
 	`workspace_id` text NOT NULL,

@@ -17,6 +17,13 @@ export type ErrorCode =
   | "INVITATION_INVALID"
   | "RATE_LIMITED"
   | "QUOTA_EXCEEDED"
+  | "INVALID_STATUS_TRANSITION"
+  | "SCHEDULE_TIME_REQUIRED"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "RESTORE_WINDOW_PASSED"
+  | "RULE_VIOLATION"
+  | "AI_UNAVAILABLE"
+  | "AI_OUTPUT_INVALID"
   | "INTERNAL_ERROR";
 
 export interface ApiIssue {
@@ -28,6 +35,8 @@ export interface ApiErrorBody {
   message: string;
   code: ErrorCode;
   issues?: ApiIssue[];
+  /** Machine-readable extras, e.g. `resetsAt` with QUOTA_EXCEEDED. */
+  details?: Record<string, unknown>;
   requestId?: string;
 }
 

@@ -74,7 +74,14 @@ export const sessions = sqliteTable(
     userAgent: text("user_agent"),
     createdAt: createdAt(),
   },
-  (t) => [index("sessions_user").on(t.userId), index("sessions_expires").on(t.expiresAt)],
+  (t) => [
+    index("sessions_user").on(t.userId),
+    index("sessions_expires").on(t.expiresAt),
+    // Housekeeping removes revoked sessions; few are revoked, so the index stays small.
+    index("sessions_revoked")
+      .on(t.revokedAt)
+      .where(sql`revoked_at IS NOT NULL`),
+  ],
 );
 
 // ─── Workspaces and membership ───────────────────────────────────────────────
@@ -182,7 +189,7 @@ export const contentItems = sqliteTable(
   (t) => [
     index("content_items_list").on(t.workspaceId, t.createdAt, t.id),
     index("content_items_status").on(t.workspaceId, t.status, t.createdAt, t.id),
-    index("content_items_calendar").on(t.workspaceId, t.scheduledAt),
+    index("content_items_calendar").on(t.workspaceId, t.scheduledAt, t.id),
     index("content_items_source_kind").on(t.workspaceId, t.sourceKind, t.createdAt),
     uniqueIndex("content_items_video")
       .on(t.workspaceId, t.sourceVideoId)
@@ -190,6 +197,10 @@ export const contentItems = sqliteTable(
     // The publishing cron looks for due scheduled items across workspaces.
     index("content_items_due").on(t.status, t.scheduledAt),
     index("content_items_created_by").on(t.createdBy),
+    // Housekeeping purges items deleted more than 30 days ago, across workspaces.
+    index("content_items_deleted")
+      .on(t.deletedAt)
+      .where(sql`deleted_at IS NOT NULL`),
   ],
 );
 
@@ -293,7 +304,7 @@ export const deals = sqliteTable(
   },
   (t) => [
     index("deals_list").on(t.workspaceId, t.updatedAt, t.id),
-    index("deals_pipeline").on(t.workspaceId, t.stage, t.updatedAt),
+    index("deals_pipeline").on(t.workspaceId, t.stage, t.updatedAt, t.id),
     index("deals_due").on(t.workspaceId, t.dueAt),
     index("deals_sponsor").on(t.sponsorId),
     index("deals_owner").on(t.ownerId),
@@ -323,7 +334,7 @@ export const dealActivities = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("deal_activities_deal").on(t.workspaceId, t.dealId, t.createdAt),
+    index("deal_activities_deal").on(t.workspaceId, t.dealId, t.createdAt, t.id),
     index("deal_activities_deal_fk").on(t.dealId),
     index("deal_activities_actor").on(t.actorId),
   ],

@@ -15,7 +15,11 @@ export function decodeCursor(text: string | undefined): Cursor | undefined {
   if (!text) return undefined;
   try {
     const [at, id] = new TextDecoder().decode(fromBase64url(text)).split("|");
-    if (at && id && /^\d+$/.test(at)) return { at: Number(at), id };
+    const time = Number(at);
+    // Beyond ±8.64e15 ms a Date is invalid and would silently match nothing.
+    if (id && at && /^\d+$/.test(at) && Number.isSafeInteger(time) && time <= 8.64e15) {
+      return { at: time, id };
+    }
   } catch {
     // fall through to the error below
   }

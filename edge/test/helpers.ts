@@ -19,7 +19,10 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export async function api<T = any>(path: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
+export async function api<T = any>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.workspaceId) headers["X-Workspace-Id"] = options.workspaceId;
@@ -74,7 +77,8 @@ export async function signUp(label = "creator"): Promise<TestUser> {
     body: { email, password: PASSWORD, client: "api" },
     headers: { "CF-Connecting-IP": ip },
   });
-  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
   return {
     email,
     password: PASSWORD,
@@ -86,13 +90,39 @@ export async function signUp(label = "creator"): Promise<TestUser> {
 }
 
 /** Invites `member` into `owner`'s workspace with `role` and accepts; returns nothing on success. */
-export async function addMember(owner: TestUser, workspaceId: string, member: TestUser, role: "admin" | "member") {
+export async function addMember(
+  owner: TestUser,
+  workspaceId: string,
+  member: TestUser,
+  role: "admin" | "member",
+) {
   const invite = await api(`/api/workspaces/${workspaceId}/invitations`, {
     token: owner.token,
     body: { email: member.email, role },
   });
-  if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
+  if (invite.status !== 201)
+    throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
   const token = new URL(invite.body.data.inviteUrl).searchParams.get("token");
   const accepted = await api("/api/invitations/accept", { token: member.token, body: { token } });
-  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  if (accepted.status !== 200)
+    throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+}
+
+/** Creates a pending invitation (as `inviter`, an admin or owner) and returns its id and token. */
+export async function invite(
+  inviter: TestUser,
+  workspaceId: string,
+  email: string,
+  role: "admin" | "member" = "member",
+): Promise<{ id: string; token: string }> {
+  const res = await api(`/api/workspaces/${workspaceId}/invitations`, {
+    token: inviter.token,
+    body: { email, role },
+  });
+  if (res.status !== 201) {
+    throw new Error(`invite failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const token = new URL(res.body.data.inviteUrl).searchParams.get("token");
+  if (!token) throw new Error("invite URL has no token");
+  return { id: res.body.data.invitation.id, token };
 }

@@ -11,7 +11,9 @@ it("signs up, invites, lists members", async () => {
   const owner = await signUp("owner");
   const member = await signUp("member");
   await addMember(owner, owner.workspaceId, member, "member");
-  const members = await api(`/api/workspaces/${owner.workspaceId}/members`, { token: member.token });
+  const members = await api(`/api/workspaces/${owner.workspaceId}/members`, {
+    token: member.token,
+  });
   expect(members.status).toBe(200);
   expect(members.body.data.map((m: any) => m.role).sort()).toEqual(["member", "owner"]);
   const me = await api("/api/auth/me", { token: member.token });

@@ -13,7 +13,9 @@ it("the typed client signs up and reads /me", async () => {
     headers: { "CF-Connecting-IP": ip },
   });
   const email = uniqueEmail("typed");
-  const signup = await client.api.auth.signup.$post({ json: { email, password: PASSWORD, client: "api" } });
+  const signup = await client.api.auth.signup.$post({
+    json: { email, password: PASSWORD, client: "api" },
+  });
   expect(signup.status).toBe(201);
   const created = await signup.json();
   // Only non-web clients get a token; the union type makes callers check for it.

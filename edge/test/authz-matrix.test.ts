@@ -1,0 +1,457 @@
+/**
+ * The authorization matrix: every route the app registers is classified here, and each class
+ * is checked against real requests — no credentials, another tenant's ids, too low a role and
+ * the lowest role that is allowed. A new route fails the first test until it is classified.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../shared/roles";
+import { app } from "../app";
+import {
+  type ApiResult,
+  addMember,
+  api,
+  invite,
+  PASSWORD,
+  signUp,
+  type TestUser,
+  uniqueEmail,
+  uniqueIp,
+} from "./helpers";
+
+type Access =
+  /** Anyone, signed in or not. */
+  | { auth: "public" }
+  /** Any signed-in user; not tied to a workspace. */
+  | { auth: "user" }
+  /** `/api/workspaces/:id/…`: the caller must be a member of `:id` with at least `minRole`. */
+  | { auth: "workspace-path"; minRole: Role }
+  /** Flat routes: the workspace comes from `X-Workspace-Id` (or the caller's only workspace). */
+  | { auth: "workspace-header"; minRole: Role };
+
+const MATRIX: Record<string, Access> = {
+  "GET /api/health": { auth: "public" },
+  "POST /api/auth/signup": { auth: "public" },
+  "POST /api/auth/signin": { auth: "public" },
+  "POST /api/auth/signout": { auth: "user" },
+  "GET /api/auth/me": { auth: "user" },
+  "GET /api/workspaces": { auth: "user" },
+  "POST /api/workspaces": { auth: "user" },
+  "GET /api/workspaces/:id": { auth: "workspace-path", minRole: "member" },
+  "PATCH /api/workspaces/:id": { auth: "workspace-path", minRole: "admin" },
+  "DELETE /api/workspaces/:id": { auth: "workspace-path", minRole: "owner" },
+  "GET /api/workspaces/:id/members": { auth: "workspace-path", minRole: "member" },
+  "PATCH /api/workspaces/:id/members/:userId": { auth: "workspace-path", minRole: "admin" },
+  // A member may remove themselves (covered by the workspace tests); removing someone else
+  // needs admin, which is what this matrix checks (the target is always another member).
+  "DELETE /api/workspaces/:id/members/:userId": { auth: "workspace-path", minRole: "admin" },
+  "GET /api/workspaces/:id/invitations": { auth: "workspace-path", minRole: "admin" },
+  "POST /api/workspaces/:id/invitations": { auth: "workspace-path", minRole: "admin" },
+  "DELETE /api/workspaces/:id/invitations/:invitationId": {
+    auth: "workspace-path",
+    minRole: "admin",
+  },
+  "POST /api/invitations/accept": { auth: "user" },
+  "GET /api/audit-log": { auth: "workspace-header", minRole: "admin" },
+};
+
+/** A workspace with one user of each role, a second plain member and a pending invitation. */
+interface Team {
+  owner: TestUser;
+  admin: TestUser;
+  member: TestUser;
+  /** The target of member-management routes: never the caller. */
+  otherMember: TestUser;
+  workspaceId: string;
+  invitationId: string;
+}
+
+async function makeTeam(): Promise<Team> {
+  const [owner, admin, member, otherMember] = await Promise.all([
+    signUp("owner"),
+    signUp("admin"),
+    signUp("member"),
+    signUp("other-member"),
+  ]);
+  await addMember(owner, owner.workspaceId, admin, "admin");
+  await addMember(owner, owner.workspaceId, member, "member");
+  await addMember(owner, owner.workspaceId, otherMember, "member");
+  const pending = await invite(owner, owner.workspaceId, uniqueEmail("pending"), "member");
+  return {
+    owner,
+    admin,
+    member,
+    otherMember,
+    workspaceId: owner.workspaceId,
+    invitationId: pending.id,
+  };
+}
+
+interface BodyContext {
+  team: Team;
+  /** The caller, when the body has to be made for them (an invitation to accept). */
+  actor?: TestUser;
+}
+
+/**
+ * A valid body for every route that takes one, so a 401/403/404 is about authorization and
+ * never about validation. `undefined` marks routes that read no body.
+ */
+const VALID_BODIES: Record<string, (ctx: BodyContext) => unknown> = {
+  "POST /api/auth/signup": () => ({
+    email: uniqueEmail("matrix"),
+    password: PASSWORD,
+    client: "api",
+  }),
+  "POST /api/auth/signin": ({ team }) => ({
+    email: team.owner.email,
+    password: PASSWORD,
+    client: "api",
+  }),
+  "POST /api/auth/signout": () => undefined,
+  "POST /api/workspaces": () => ({ name: "Side project" }),
+  "PATCH /api/workspaces/:id": () => ({ name: "Renamed by the matrix" }),
+  "PATCH /api/workspaces/:id/members/:userId": () => ({ role: "member" }),
+  "POST /api/workspaces/:id/invitations": () => ({ email: uniqueEmail("invitee"), role: "member" }),
+  "POST /api/invitations/accept": async ({ team, actor }) => ({
+    token: actor
+      ? (await invite(team.owner, team.workspaceId, actor.email, "member")).token
+      : "x".repeat(43),
+  }),
+};
+
+const ROUTE_KEYS = [
+  ...new Set(
+    app.routes
+      .filter((route) => route.method !== "ALL")
+      .map((route) => `${route.method} ${route.path}`),
+  ),
+].sort();
+
+const classified = (auth: Access["auth"]) => ROUTE_KEYS.filter((key) => MATRIX[key]?.auth === auth);
+const workspaceRoutes = ROUTE_KEYS.filter((key) => {
+  const access = MATRIX[key];
+  return access?.auth === "workspace-path" || access?.auth === "workspace-header";
+});
+const RANK: Role[] = ["member", "admin", "owner"];
+const rolesBelow = (role: Role) => RANK.slice(0, RANK.indexOf(role));
+const minRoleOf = (key: string): Role => {
+  const access = MATRIX[key];
+  if (access?.auth !== "workspace-path" && access?.auth !== "workspace-header") {
+    throw new Error(`${key} is not workspace-scoped`);
+  }
+  return access.minRole;
+};
+const roleCases = workspaceRoutes.flatMap((key) =>
+  rolesBelow(minRoleOf(key)).map((role) => [key, role] as const),
+);
+
+type Ids = Record<string, string>;
+
+/** The concrete path: every `:param` must have a sample id, so a new parameter cannot slip by. */
+function fillPath(path: string, ids: Ids): string {
+  return path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = ids[name];
+    if (!value)
+      throw new Error(`No sample id for :${name} in ${path}: add it to teamIds() or RESOURCE_IDS`);
+    return value;
+  });
+}
+
+const teamIds = (team: Team): Ids => ({
+  id: team.workspaceId,
+  userId: team.otherMember.userId,
+  invitationId: team.invitationId,
+});
+
+/**
+ * On flat workspace-scoped routes (`/api/content/:id`, …) the path names resources of the
+ * workspace chosen by X-Workspace-Id, not the workspace itself. Each such route needs a maker
+ * here that creates the resources in `team`'s workspace and returns their ids by param name.
+ */
+const RESOURCE_IDS: Record<string, (team: Team) => Promise<Ids>> = {};
+
+/** Sample ids for every `:param` of the route, in `team`'s workspace. */
+async function idsFor(key: string, team: Team): Promise<Ids> {
+  if (MATRIX[key]?.auth === "workspace-path") return teamIds(team);
+  const make = RESOURCE_IDS[key];
+  return make ? make(team) : {};
+}
+
+interface Call {
+  token?: string;
+  ids: Ids;
+  /** Sent as X-Workspace-Id on workspace-header routes. */
+  workspaceId?: string;
+  body: BodyContext;
+  headers?: Record<string, string>;
+}
+
+async function call(key: string, options: Call): Promise<ApiResult> {
+  const [method = "GET", path = ""] = key.split(" ");
+  const makeBody = VALID_BODIES[key];
+  const body = makeBody ? await makeBody(options.body) : undefined;
+  return api(fillPath(path, options.ids), {
+    method,
+    body,
+    token: options.token,
+    workspaceId: MATRIX[key]?.auth === "workspace-header" ? options.workspaceId : undefined,
+    // A fresh client IP per request keeps the per-IP sign-up and sign-in limits out of the way.
+    headers: { "CF-Connecting-IP": uniqueIp(), ...options.headers },
+  });
+}
+
+function expectFailure(res: ApiResult, status: number, code: string) {
+  expect({ status: res.status, body: res.body }).toMatchObject({
+    status,
+    body: {
+      success: false,
+      error: { code, message: expect.any(String), requestId: expect.any(String) },
+    },
+  });
+}
+
+let scopedTables: string[] | undefined;
+
+/** Every table with a workspace_id column (new tables join automatically). */
+async function workspaceScopedTables(): Promise<string[]> {
+  if (!scopedTables) {
+    const { results } = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' ORDER BY name",
+    ).all<{ name: string }>();
+    scopedTables = [];
+    for (const { name } of results) {
+      const columns = await env.DB.prepare(`PRAGMA table_info(${name})`).all<{ name: string }>();
+      if (columns.results.some((column) => column.name === "workspace_id")) scopedTables.push(name);
+    }
+  }
+  return scopedTables;
+}
+
+/** Every row a tenant owns, read straight from D1. */
+async function workspaceSnapshot(workspaceId: string) {
+  const rows = async (sql: string) => (await env.DB.prepare(sql).bind(workspaceId).all()).results;
+  const snapshot: Record<string, unknown[]> = {
+    workspaces: await rows("SELECT * FROM workspaces WHERE id = ?"),
+  };
+  for (const table of await workspaceScopedTables()) {
+    snapshot[table] = await rows(`SELECT * FROM ${table} WHERE workspace_id = ? ORDER BY rowid`);
+  }
+  expect(snapshot.workspaces).toHaveLength(1);
+  expect(snapshot.workspace_members?.length).toBeGreaterThan(0);
+  return snapshot;
+}
+
+it("classifies every registered route, and only registered routes", () => {
+  expect(ROUTE_KEYS.length).toBeGreaterThan(0);
+  const missing = ROUTE_KEYS.filter((key) => !(key in MATRIX));
+  const stale = Object.keys(MATRIX).filter((key) => !ROUTE_KEYS.includes(key));
+  expect(
+    missing,
+    `New routes without an authorization rule: classify each one in MATRIX in edge/test/authz-matrix.test.ts (public, user, workspace-path or workspace-header, with minRole)`,
+  ).toEqual([]);
+  expect(stale, "MATRIX lists routes the app no longer registers: remove them").toEqual([]);
+});
+
+it("has sample ids for the path parameters of every flat workspace-scoped route", () => {
+  const needIds = ROUTE_KEYS.filter(
+    (key) => MATRIX[key]?.auth !== "workspace-path" && key.includes("/:"),
+  );
+  const missing = needIds.filter((key) => !(key in RESOURCE_IDS));
+  expect(missing, "Add a maker for these routes' path ids to RESOURCE_IDS").toEqual([]);
+  const stale = Object.keys(RESOURCE_IDS).filter((key) => !needIds.includes(key));
+  expect(stale, "RESOURCE_IDS lists routes that are not registered or need no ids").toEqual([]);
+});
+
+it("has a valid sample body for every route that takes one", () => {
+  const writes = ROUTE_KEYS.filter((key) => /^(POST|PUT|PATCH) /.test(key));
+  const missing = writes.filter((key) => !(key in VALID_BODIES));
+  expect(missing, "Add a valid sample body for these routes to VALID_BODIES").toEqual([]);
+  const stale = Object.keys(VALID_BODIES).filter((key) => !writes.includes(key));
+  expect(stale, "VALID_BODIES lists routes that are not registered writes").toEqual([]);
+});
+
+describe("without credentials", () => {
+  let team: Team;
+  beforeAll(async () => {
+    team = await makeTeam();
+  });
+
+  it.each(ROUTE_KEYS.filter((key) => MATRIX[key] && MATRIX[key].auth !== "public"))(
+    "%s → 401",
+    async (key) => {
+      const res = await call(key, {
+        ids: await idsFor(key, team),
+        workspaceId: team.workspaceId,
+        body: { team },
+      });
+      expectFailure(res, 401, "UNAUTHORIZED");
+    },
+  );
+
+  it.each(ROUTE_KEYS.filter((key) => MATRIX[key] && MATRIX[key].auth !== "public"))(
+    "%s with a bearer token that is no session → 401",
+    async (key) => {
+      const res = await call(key, {
+        token: "not-a-session-token",
+        ids: await idsFor(key, team),
+        workspaceId: team.workspaceId,
+        body: { team },
+      });
+      expectFailure(res, 401, "UNAUTHORIZED");
+    },
+  );
+
+  it.each(classified("public"))("%s answers without credentials", async (key) => {
+    const res = await call(key, { ids: await idsFor(key, team), body: { team } });
+    expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(200);
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    expect(res.body.success).toBe(true);
+  });
+});
+
+describe("another tenant's workspace", () => {
+  /** The victim: a full team whose rows must come through every attempt untouched. */
+  let victim: Team;
+  /** Signed in, owner of their own workspace, member of nothing else. */
+  let outsider: TestUser;
+  beforeAll(async () => {
+    [victim, outsider] = await Promise.all([makeTeam(), signUp("outsider")]);
+  });
+
+  it.each(classified("workspace-path"))(
+    "%s with the victim's ids → 404, nothing changes",
+    async (key) => {
+      const before = await workspaceSnapshot(victim.workspaceId);
+      const res = await call(key, {
+        token: outsider.token,
+        ids: teamIds(victim),
+        body: { team: victim },
+      });
+      expectFailure(res, 404, "NOT_FOUND");
+      expect(await workspaceSnapshot(victim.workspaceId)).toEqual(before);
+    },
+  );
+
+  it.each(classified("workspace-path"))(
+    "%s: the victim's workspace looks exactly like one that does not exist",
+    async (key) => {
+      const victimRes = await call(key, {
+        token: outsider.token,
+        ids: teamIds(victim),
+        body: { team: victim },
+      });
+      const missingRes = await call(key, {
+        token: outsider.token,
+        ids: { ...teamIds(victim), id: "ws_doesNotExist0000000000" },
+        body: { team: victim },
+      });
+      expect(victimRes.status).toBe(404);
+      expect({
+        status: missingRes.status,
+        code: missingRes.body.error?.code,
+        message: missingRes.body.error?.message,
+      }).toEqual({
+        status: victimRes.status,
+        code: victimRes.body.error?.code,
+        message: victimRes.body.error?.message,
+      });
+    },
+  );
+
+  // The caller is owner of their own workspace, so only tenant scoping stands between them
+  // and the victim's member or invitation named in the path.
+  it.each(classified("workspace-path").filter((key) => /:(userId|invitationId)/.test(key)))(
+    "%s in the caller's own workspace with the victim's member/invitation id → 404, nothing changes",
+    async (key) => {
+      const before = await workspaceSnapshot(victim.workspaceId);
+      const res = await call(key, {
+        token: outsider.token,
+        ids: { ...teamIds(victim), id: outsider.workspaceId },
+        body: { team: victim },
+      });
+      expectFailure(res, 404, "NOT_FOUND");
+      expect(await workspaceSnapshot(victim.workspaceId)).toEqual(before);
+    },
+  );
+
+  it.each(classified("workspace-header"))(
+    "%s with X-Workspace-Id of the victim → 404, nothing changes",
+    async (key) => {
+      const ids = await idsFor(key, victim);
+      const before = await workspaceSnapshot(victim.workspaceId);
+      const res = await call(key, {
+        token: outsider.token,
+        ids,
+        workspaceId: victim.workspaceId,
+        body: { team: victim },
+      });
+      expectFailure(res, 404, "NOT_FOUND");
+      expect(await workspaceSnapshot(victim.workspaceId)).toEqual(before);
+    },
+  );
+
+  // The caller's own workspace (where they are owner) with the victim's resource ids: only
+  // the scoped data access stands in the way.
+  it.each(classified("workspace-header").filter((key) => key.includes("/:")))(
+    "%s in the caller's own workspace with the victim's resource ids → 404, nothing changes",
+    async (key) => {
+      const ids = await idsFor(key, victim);
+      const before = await workspaceSnapshot(victim.workspaceId);
+      const res = await call(key, {
+        token: outsider.token,
+        ids,
+        workspaceId: outsider.workspaceId,
+        body: { team: victim },
+      });
+      expectFailure(res, 404, "NOT_FOUND");
+      expect(await workspaceSnapshot(victim.workspaceId)).toEqual(before);
+    },
+  );
+});
+
+describe("roles below the route's minimum", () => {
+  let team: Team;
+  beforeAll(async () => {
+    team = await makeTeam();
+  });
+
+  it.each(roleCases)("%s as %s → 403, nothing changes", async (key, role) => {
+    const actor = team[role];
+    const ids = await idsFor(key, team);
+    const before = await workspaceSnapshot(team.workspaceId);
+    const res = await call(key, {
+      token: actor.token,
+      ids,
+      workspaceId: team.workspaceId,
+      body: { team, actor },
+    });
+    expectFailure(res, 403, "FORBIDDEN");
+    expect(await workspaceSnapshot(team.workspaceId)).toEqual(before);
+  });
+});
+
+describe("the least privileged caller who is allowed", () => {
+  // A fresh team per route: some of these succeed destructively (delete the workspace,
+  // remove a member, sign out).
+  it.each(ROUTE_KEYS.filter((key) => MATRIX[key] && MATRIX[key].auth !== "public"))(
+    "%s succeeds",
+    async (key) => {
+      const team = await makeTeam();
+      const access = MATRIX[key];
+      const actor =
+        access?.auth === "workspace-path" || access?.auth === "workspace-header"
+          ? team[access.minRole]
+          : await signUp("signed-in");
+      const res = await call(key, {
+        token: actor.token,
+        ids: await idsFor(key, team),
+        workspaceId: team.workspaceId,
+        body: { team, actor },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(200);
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      expect(res.body.success).toBe(true);
+    },
+  );
+});

@@ -1,0 +1,267 @@
+/**
+ * The migrations in migrations/ build exactly the schema edge/db/schema.ts describes (tables,
+ * columns, indexes, foreign keys), apply once and only once, and the demo seed can run any
+ * number of times with the same result.
+ */
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { is } from "drizzle-orm";
+import { getTableConfig, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { describe, expect, it } from "vitest";
+import * as schema from "../db/schema";
+import { DEMO_EMAIL, DEMO_PASSWORD, demoSeedStatements } from "../db/seed";
+import { api, uniqueIp } from "./helpers";
+
+const schemaTables = Object.values(schema as Record<string, unknown>)
+  .filter((value): value is SQLiteTable => is(value, SQLiteTable))
+  .map((table) => getTableConfig(table));
+
+/** `Object.groupBy`, which the worker's ES2023 lib does not declare. */
+function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.values()];
+}
+
+const all = async <T>(sql: string, ...params: unknown[]) =>
+  (
+    await env.DB.prepare(sql)
+      .bind(...params)
+      .all<T>()
+  ).results;
+
+/** Our tables in the database: not SQLite's, D1's or the migration bookkeeping. */
+const databaseTables = async () =>
+  (
+    await all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
+    )
+  ).map((row) => row.name);
+
+/** Every row of every table, in a stable order. */
+async function snapshotAllTables() {
+  const snapshot: Record<string, unknown[]> = {};
+  for (const table of await databaseTables()) {
+    const columns = await all<{ name: string }>(`PRAGMA table_info(${table})`);
+    const orderBy = columns.map((_, index) => index + 1).join(", ");
+    snapshot[table] = await all(`SELECT * FROM ${table} ORDER BY ${orderBy}`);
+  }
+  return snapshot;
+}
+
+async function runSeed() {
+  const statements = await demoSeedStatements();
+  await env.DB.batch(statements.map((statement) => env.DB.prepare(statement)));
+  return statements.length;
+}
+
+describe("migrations", () => {
+  it("create every table of edge/db/schema.ts, and no others", async () => {
+    expect(schemaTables.length).toBeGreaterThan(10);
+    expect(await databaseTables()).toEqual(schemaTables.map((table) => table.name).sort());
+  });
+
+  it("give every table the columns of schema.ts (name, type, NOT NULL, primary key)", async () => {
+    for (const table of schemaTables) {
+      const compositeKey = new Set(
+        table.primaryKeys.flatMap((key) => key.columns.map((column) => column.name)),
+      );
+      const expected = table.columns
+        .map((column) => ({
+          name: column.name,
+          type: column.getSQLType().toLowerCase(),
+          notNull: column.notNull,
+          primaryKey: column.primary || compositeKey.has(column.name),
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const actual = (
+        await all<{ name: string; type: string; notnull: number; pk: number }>(
+          `PRAGMA table_info(${table.name})`,
+        )
+      )
+        .map((column) => ({
+          name: column.name,
+          type: column.type.toLowerCase(),
+          notNull: column.notnull === 1,
+          primaryKey: column.pk > 0,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      expect(
+        actual,
+        `columns of ${table.name}: regenerate the migration (npm run db:generate)`,
+      ).toEqual(expected);
+    }
+  });
+
+  it("create every index of schema.ts with its columns, uniqueness and partial condition", async () => {
+    for (const table of schemaTables) {
+      const declared = table.indexes.map((index) => ({
+        name: index.config.name,
+        columns: index.config.columns.map((column) =>
+          is(column, SQLiteColumn) ? column.name : "<expression>",
+        ),
+        unique: index.config.unique,
+        partial: index.config.where !== undefined,
+      }));
+      // Column-level .unique() becomes a named unique index in the migration.
+      const columnUniques = table.columns
+        .filter((column) => column.isUnique)
+        .map((column) => ({
+          name: column.uniqueName ?? `${table.name}_${column.name}_unique`,
+          columns: [column.name],
+          unique: true,
+          partial: false,
+        }));
+      const expected = [...declared, ...columnUniques].sort((a, b) => a.name.localeCompare(b.name));
+
+      const list = await all<{ name: string; unique: number; origin: string; partial: number }>(
+        `PRAGMA index_list(${table.name})`,
+      );
+      const actual = [];
+      // origin 'c' = CREATE INDEX; 'pk' and 'u' are SQLite's own autoindexes for constraints.
+      for (const index of list.filter((entry) => entry.origin === "c")) {
+        const columns = await all<{ seqno: number; name: string }>(
+          `PRAGMA index_info(${index.name})`,
+        );
+        actual.push({
+          name: index.name,
+          columns: columns.sort((a, b) => a.seqno - b.seqno).map((column) => column.name),
+          unique: index.unique === 1,
+          partial: index.partial === 1,
+        });
+      }
+      actual.sort((a, b) => a.name.localeCompare(b.name));
+      expect(
+        actual,
+        `indexes of ${table.name}: regenerate the migration (npm run db:generate)`,
+      ).toEqual(expected);
+    }
+  });
+
+  it("create every foreign key of schema.ts with its ON DELETE action", async () => {
+    for (const table of schemaTables) {
+      const expected = table.foreignKeys
+        .map((key) => {
+          const reference = key.reference();
+          return {
+            from: reference.columns.map((column) => column.name).join(","),
+            table: getTableConfig(reference.foreignTable).name,
+            to: reference.foreignColumns.map((column) => column.name).join(","),
+            onDelete: (key.onDelete ?? "no action").toUpperCase(),
+          };
+        })
+        .sort((a, b) => a.from.localeCompare(b.from));
+      const rows = await all<{
+        id: number;
+        from: string;
+        table: string;
+        to: string;
+        on_delete: string;
+      }>(`PRAGMA foreign_key_list(${table.name})`);
+      const actual = groupBy(rows, (row) => String(row.id))
+        .map((parts) => ({
+          from: parts.map((part) => part.from).join(","),
+          table: parts[0]?.table ?? "",
+          to: parts.map((part) => part.to).join(","),
+          onDelete: parts[0]?.on_delete ?? "",
+        }))
+        .sort((a, b) => a.from.localeCompare(b.from));
+      expect(actual, `foreign keys of ${table.name}`).toEqual(expected);
+    }
+  });
+
+  it("leave no foreign key violations", async () => {
+    expect(await all("PRAGMA foreign_key_check")).toEqual([]);
+  });
+
+  it("recorded every migration file once", async () => {
+    const applied = await all<{ name: string }>("SELECT name FROM d1_migrations ORDER BY id");
+    expect(applied.map((row) => row.name)).toEqual(
+      env.TEST_MIGRATIONS.map((migration) => migration.name),
+    );
+  });
+
+  it("are a no-op when applied again", async () => {
+    const schemaSql = () =>
+      all("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+    const before = {
+      schema: await schemaSql(),
+      applied: await all("SELECT * FROM d1_migrations ORDER BY id"),
+    };
+    await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+    const after = {
+      schema: await schemaSql(),
+      applied: await all("SELECT * FROM d1_migrations ORDER BY id"),
+    };
+    expect(after).toEqual(before);
+  });
+});
+
+describe("demo seed", () => {
+  it("runs twice with the same result, and the demo user can sign in to the demo workspace", async () => {
+    const empty = await snapshotAllTables();
+    expect(empty.users, "this file starts from an empty database").toEqual([]);
+
+    const count = await runSeed();
+    expect(count).toBeGreaterThan(0);
+    const first = await snapshotAllTables();
+    for (const table of [
+      "users",
+      "workspaces",
+      "workspace_members",
+      "content_items",
+      "sponsors",
+      "deals",
+    ]) {
+      expect(first[table]?.length, `seeded ${table}`).toBeGreaterThan(0);
+    }
+    expect(await all("PRAGMA foreign_key_check")).toEqual([]);
+
+    await runSeed();
+    expect(await snapshotAllTables()).toEqual(first);
+
+    const signin = await api("/api/auth/signin", {
+      body: { email: DEMO_EMAIL, password: DEMO_PASSWORD, client: "api" },
+      headers: { "CF-Connecting-IP": uniqueIp() },
+    });
+    expect(signin.status, JSON.stringify(signin.body)).toBe(200);
+    const token = signin.body.data.token as string;
+
+    const me = await api("/api/auth/me", { token });
+    expect(me.status).toBe(200);
+    expect(me.body.data.user.email).toBe(DEMO_EMAIL);
+    expect(me.body.data.workspaces).toHaveLength(1);
+    const workspace = me.body.data.workspaces[0];
+    expect(workspace).toMatchObject({ role: "owner" });
+
+    const detail = await api(`/api/workspaces/${workspace.id}`, { token });
+    expect(detail.status).toBe(200);
+    expect(detail.body.data.name).toBe(workspace.name);
+    const members = await api(`/api/workspaces/${workspace.id}/members`, { token });
+    expect(members.body.data.map((member: { email: string }) => member.email)).toEqual([
+      DEMO_EMAIL,
+    ]);
+  });
+
+  it("runs again after the app has been used without touching anything", async () => {
+    const signin = await api("/api/auth/signin", {
+      body: { email: DEMO_EMAIL, password: DEMO_PASSWORD, client: "api" },
+      headers: { "CF-Connecting-IP": uniqueIp() },
+    });
+    expect(signin.status, JSON.stringify(signin.body)).toBe(200);
+    const token = signin.body.data.token as string;
+    const [workspace] = (await api("/api/workspaces", { token })).body.data;
+    const renamed = await api(`/api/workspaces/${workspace.id}`, {
+      method: "PATCH",
+      token,
+      body: { name: "Renamed by the creator" },
+    });
+    expect(renamed.status).toBe(200);
+
+    const before = await snapshotAllTables();
+    await runSeed();
+    expect(await snapshotAllTables()).toEqual(before);
+    const detail = await api(`/api/workspaces/${workspace.id}`, { token });
+    expect(detail.body.data.name).toBe("Renamed by the creator");
+  });
+});
