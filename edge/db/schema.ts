@@ -78,9 +78,7 @@ export const sessions = sqliteTable(
     index("sessions_user").on(t.userId),
     index("sessions_expires").on(t.expiresAt),
     // Housekeeping removes revoked sessions; few are revoked, so the index stays small.
-    index("sessions_revoked")
-      .on(t.revokedAt)
-      .where(sql`revoked_at IS NOT NULL`),
+    index("sessions_revoked").on(t.revokedAt).where(sql`revoked_at IS NOT NULL`),
   ],
 );
 
@@ -198,9 +196,7 @@ export const contentItems = sqliteTable(
     index("content_items_due").on(t.status, t.scheduledAt),
     index("content_items_created_by").on(t.createdBy),
     // Housekeeping purges items deleted more than 30 days ago, across workspaces.
-    index("content_items_deleted")
-      .on(t.deletedAt)
-      .where(sql`deleted_at IS NOT NULL`),
+    index("content_items_deleted").on(t.deletedAt).where(sql`deleted_at IS NOT NULL`),
   ],
 );
 
