@@ -13,8 +13,11 @@ import {
 } from "./middleware/http";
 import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
+import { contentRoutes } from "./routes/content";
 import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
+import { jobRoutes } from "./routes/jobs";
+import { usageRoutes } from "./routes/usage";
 import { workspaceRoutes } from "./routes/workspaces";
 
 const app = new Hono<AppEnv>();
@@ -54,7 +57,10 @@ const routes = app
   .route("/api/auth", authRoutes)
   .route("/api/workspaces", workspaceRoutes)
   .route("/api/invitations", invitationRoutes)
-  .route("/api/audit-log", auditLogRoutes);
+  .route("/api/audit-log", auditLogRoutes)
+  .route("/api/content", contentRoutes)
+  .route("/api/jobs", jobRoutes)
+  .route("/api/usage", usageRoutes);
 
 app.onError(onError);
 app.notFound(onNotFound);

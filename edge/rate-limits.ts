@@ -18,6 +18,16 @@ export function workspaceRequestLimit(plan: PlanId): BucketRule {
   return perMinutes(PLANS[plan].requestsPerMinute, 1);
 }
 
+/**
+ * RATE_LIMIT_SCALE multiplies every limit: a self-hoster can loosen or tighten them all at
+ * once, and load benchmarks raise it so they measure the API rather than the 429 path.
+ */
+function scaled(env: Env, rule: BucketRule): BucketRule {
+  const scale = Number(env.RATE_LIMIT_SCALE);
+  if (!Number.isFinite(scale) || scale <= 0 || scale === 1) return rule;
+  return { capacity: rule.capacity * scale, refillPerSecond: rule.refillPerSecond * scale };
+}
+
 /** Spends one token from the bucket named `key`; throws a 429 envelope when it is empty. */
 export async function enforceLimit(
   env: Env,
@@ -26,7 +36,7 @@ export async function enforceLimit(
   cost = 1,
 ): Promise<void> {
   const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
-  const result = await limiter.consume(rule, cost);
+  const result = await limiter.consume(scaled(env, rule), cost);
   if (!result.allowed) {
     throw new ApiError(
       429,

@@ -58,7 +58,7 @@ CREATE TABLE `content_items` (
 	FOREIGN KEY (`created_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
-CREATE INDEX `content_items_list` ON `content_items` (`workspace_id`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `content_items_list` ON `content_items` (`workspace_id`,`created_at`,`id`) WHERE deleted_at IS NULL AND status <> 'archived';--> statement-breakpoint
 CREATE INDEX `content_items_status` ON `content_items` (`workspace_id`,`status`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `content_items_calendar` ON `content_items` (`workspace_id`,`scheduled_at`,`id`);--> statement-breakpoint
 CREATE INDEX `content_items_source_kind` ON `content_items` (`workspace_id`,`source_kind`,`created_at`);--> statement-breakpoint

@@ -185,7 +185,10 @@ export const contentItems = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index("content_items_list").on(t.workspaceId, t.createdAt, t.id),
+    // The default list (live, not archived) walks only the rows it returns.
+    index("content_items_list")
+      .on(t.workspaceId, t.createdAt, t.id)
+      .where(sql`deleted_at IS NULL AND status <> 'archived'`),
     index("content_items_status").on(t.workspaceId, t.status, t.createdAt, t.id),
     index("content_items_calendar").on(t.workspaceId, t.scheduledAt, t.id),
     index("content_items_source_kind").on(t.workspaceId, t.sourceKind, t.createdAt),

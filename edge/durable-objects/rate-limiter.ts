@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 
+const ALARM_SLACK_MS = 60_000;
+
 /** A token bucket: `capacity` requests at once, refilled continuously at `refillPerSecond`. */
 export interface BucketRule {
   capacity: number;
@@ -20,6 +22,9 @@ export interface BucketResult {
  * one-off keys (an IP that tried once) do not accumulate.
  */
 export class RateLimiter extends DurableObject<Env> {
+  /** When the clean-up alarm is set for, as far as this instance knows. */
+  private alarmAt: number | undefined;
+
   async consume(rule: BucketRule, cost = 1): Promise<BucketResult> {
     const now = Date.now();
     // Created here rather than in the constructor: alarm() drops the whole database, and the
@@ -44,8 +49,13 @@ export class RateLimiter extends DurableObject<Env> {
       tokens,
       now,
     );
-    const secondsUntilFull = (rule.capacity - tokens) / rule.refillPerSecond;
-    await this.ctx.storage.setAlarm(now + Math.ceil(secondsUntilFull * 1000) + 1000);
+    // Clean-up alarm for when the bucket will be full again. Moving it costs a storage write,
+    // so it is only pushed later when it would otherwise fire early.
+    const fullAt = now + Math.ceil(((rule.capacity - tokens) / rule.refillPerSecond) * 1000);
+    if (this.alarmAt === undefined || this.alarmAt < fullAt) {
+      this.alarmAt = fullAt + ALARM_SLACK_MS;
+      await this.ctx.storage.setAlarm(this.alarmAt);
+    }
 
     return {
       allowed,
@@ -55,6 +65,7 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = undefined;
     // The bucket is full by now (or a later consume() moved the alarm): forget this key.
     await this.ctx.storage.deleteAll();
   }

@@ -1,3 +1,5 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "../errors";
 import { base64url, fromBase64url } from "./encoding";
 
@@ -26,4 +28,18 @@ export function decodeCursor(text: string | undefined): Cursor | undefined {
   throw new ApiError(400, "VALIDATION_ERROR", "The page cursor is not valid", [
     { path: "cursor", message: "Use the nextCursor value from the previous page" },
   ]);
+}
+
+/**
+ * The keyset condition `(time, id) < (at, id)` (or `>` ascending) as a row value, which SQLite
+ * turns into an index range seek; the equivalent OR of two comparisons would scan from the start.
+ */
+export function pastCursor(
+  timeColumn: SQLiteColumn,
+  idColumn: SQLiteColumn,
+  cursor: Cursor,
+  direction: "asc" | "desc",
+): SQL {
+  const operator = sql.raw(direction === "desc" ? "<" : ">");
+  return sql`(${timeColumn}, ${idColumn}) ${operator} (${cursor.at}, ${cursor.id})`;
 }

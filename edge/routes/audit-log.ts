@@ -1,9 +1,9 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { pageQuerySchema } from "../../shared/pagination";
 import type { AppEnv } from "../context";
 import { auditLog, users } from "../db/schema";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { decodeCursor, encodeCursor, pastCursor } from "../lib/cursor";
 import { requireUser } from "../middleware/auth";
 import { valid } from "../middleware/validate";
 import { workspaceFromHeader } from "../middleware/workspace";
@@ -33,12 +33,7 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
       .where(
         c.var.scope.where(
           auditLog,
-          cursor
-            ? or(
-                lt(auditLog.createdAt, new Date(cursor.at)),
-                and(eq(auditLog.createdAt, new Date(cursor.at)), lt(auditLog.id, cursor.id)),
-              )
-            : undefined,
+          cursor ? pastCursor(auditLog.createdAt, auditLog.id, cursor, "desc") : undefined,
         ),
       )
       .orderBy(desc(auditLog.createdAt), desc(auditLog.id))

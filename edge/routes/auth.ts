@@ -8,6 +8,7 @@ import { newSession, revokeSession, SESSION_COOKIE } from "../auth/sessions";
 import type { AppEnv } from "../context";
 import { listMemberships } from "../db/memberships";
 import { auditLog, sessions, users, workspaceMembers, workspaces } from "../db/schema";
+import { isUniqueViolation } from "../db/unique";
 import { ApiError } from "../errors";
 import { newId } from "../lib/ids";
 import { requireUser } from "../middleware/auth";
@@ -73,7 +74,7 @@ export const authRoutes = new Hono<AppEnv>()
         }),
       ]);
     } catch (error) {
-      if (String(error).includes("UNIQUE constraint failed: users.email")) {
+      if (isUniqueViolation(error, "users.email")) {
         throw new ApiError(
           409,
           "EMAIL_TAKEN",

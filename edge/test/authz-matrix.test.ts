@@ -53,6 +53,19 @@ const MATRIX: Record<string, Access> = {
   },
   "POST /api/invitations/accept": { auth: "user" },
   "GET /api/audit-log": { auth: "workspace-header", minRole: "admin" },
+  "GET /api/content": { auth: "workspace-header", minRole: "member" },
+  "POST /api/content": { auth: "workspace-header", minRole: "member" },
+  "GET /api/content/:id": { auth: "workspace-header", minRole: "member" },
+  "PUT /api/content/:id": { auth: "workspace-header", minRole: "member" },
+  "DELETE /api/content/:id": { auth: "workspace-header", minRole: "member" },
+  "POST /api/content/:id/restore": { auth: "workspace-header", minRole: "member" },
+  "GET /api/content/:id/variants": { auth: "workspace-header", minRole: "member" },
+  "PUT /api/content/:id/variants/:variantId": { auth: "workspace-header", minRole: "member" },
+  "DELETE /api/content/:id/variants/:variantId": { auth: "workspace-header", minRole: "member" },
+  "POST /api/content/:id/repurpose": { auth: "workspace-header", minRole: "member" },
+  "POST /api/jobs/repurpose": { auth: "workspace-header", minRole: "member" },
+  "GET /api/jobs/:id": { auth: "workspace-header", minRole: "member" },
+  "GET /api/usage": { auth: "workspace-header", minRole: "member" },
 };
 
 /** A workspace with one user of each role, a second plain member and a pending invitation. */
@@ -118,6 +131,17 @@ const VALID_BODIES: Record<string, (ctx: BodyContext) => unknown> = {
       ? (await invite(team.owner, team.workspaceId, actor.email, "member")).token
       : "x".repeat(43),
   }),
+  "POST /api/content": () => ({ title: "Matrix idea", platforms: ["x"], tags: ["matrix"] }),
+  "PUT /api/content/:id": () => ({ title: "Renamed by the matrix", status: "drafting" }),
+  "PUT /api/content/:id/variants/:variantId": () => ({
+    parts: ["1/2 Edited by the matrix.", "2/2 Still within the rules."],
+  }),
+  "POST /api/content/:id/repurpose": () => ({ platforms: ["x"] }),
+  "POST /api/jobs/repurpose": async ({ team }) => ({
+    contentIds: [(await sampleResources(team, "content")).id],
+    platforms: ["x"],
+  }),
+  "POST /api/content/:id/restore": () => undefined,
 };
 
 const ROUTE_KEYS = [
@@ -169,7 +193,80 @@ const teamIds = (team: Team): Ids => ({
  * workspace chosen by X-Workspace-Id, not the workspace itself. Each such route needs a maker
  * here that creates the resources in `team`'s workspace and returns their ids by param name.
  */
-const RESOURCE_IDS: Record<string, (team: Team) => Promise<Ids>> = {};
+const RESOURCE_IDS: Record<string, (team: Team) => Promise<Ids>> = {
+  "GET /api/content/:id": (team) => sampleResources(team, "content"),
+  "PUT /api/content/:id": (team) => sampleResources(team, "content"),
+  "DELETE /api/content/:id": (team) => sampleResources(team, "content"),
+  "POST /api/content/:id/restore": (team) => sampleResources(team, "deleted"),
+  "GET /api/content/:id/variants": (team) => sampleResources(team, "variant"),
+  "PUT /api/content/:id/variants/:variantId": (team) => sampleResources(team, "variant"),
+  "DELETE /api/content/:id/variants/:variantId": (team) => sampleResources(team, "variant"),
+  "POST /api/content/:id/repurpose": (team) => sampleResources(team, "content"),
+  "GET /api/jobs/:id": (team) => sampleResources(team, "job"),
+};
+
+type SampleKind = "content" | "deleted" | "variant" | "job";
+const samples = new WeakMap<Team, Map<SampleKind, Promise<Ids>>>();
+
+/** Made once per team and kind (as the owner), so a body maker never writes after a snapshot. */
+function sampleResources(team: Team, kind: SampleKind): Promise<Ids> {
+  const made = samples.get(team) ?? new Map<SampleKind, Promise<Ids>>();
+  samples.set(team, made);
+  const existing = made.get(kind);
+  if (existing) return existing;
+  const promise = makeSample(team, kind);
+  made.set(kind, promise);
+  return promise;
+}
+
+async function ownerCall(team: Team, path: string, method = "GET", body?: unknown) {
+  const res = await api(path, {
+    method,
+    body,
+    token: team.owner.token,
+    workspaceId: team.workspaceId,
+  });
+  if (res.status >= 300)
+    throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+async function makeSample(team: Team, kind: SampleKind): Promise<Ids> {
+  const content = await ownerCall(team, "/api/content", "POST", {
+    title: `Matrix ${kind} sample`,
+    notes: "Three lamps, one desk, and the light that finally works for filming.",
+  });
+  if (kind === "content") return { id: content.id };
+  if (kind === "deleted") {
+    await ownerCall(team, `/api/content/${content.id}`, "DELETE");
+    return { id: content.id };
+  }
+  if (kind === "variant") {
+    const out = await ownerCall(team, `/api/content/${content.id}/repurpose`, "POST", {
+      platforms: ["x"],
+    });
+    return { id: content.id, variantId: out.variants[0].id };
+  }
+  const job = await ownerCall(team, "/api/jobs/repurpose", "POST", {
+    contentIds: [content.id],
+    platforms: ["x"],
+  });
+  return { id: job.id };
+}
+
+/** Makes every sample of `team` and waits for its queued job to finish, so nothing changes later. */
+async function settleSamples(team: Team) {
+  for (const kind of ["content", "deleted", "variant", "job"] as const) {
+    await sampleResources(team, kind);
+  }
+  const { id } = await sampleResources(team, "job");
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const job = await ownerCall(team, `/api/jobs/${id}`);
+    if (job.status !== "queued" && job.status !== "running") return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`job ${id} did not finish`);
+}
 
 /** Sample ids for every `:param` of the route, in `team`'s workspace. */
 async function idsFor(key: string, team: Team): Promise<Ids> {
@@ -317,7 +414,9 @@ describe("another tenant's workspace", () => {
   let outsider: TestUser;
   beforeAll(async () => {
     [victim, outsider] = await Promise.all([makeTeam(), signUp("outsider")]);
-  });
+    // Queued work (the bulk job) must be done before any snapshot is taken.
+    await settleSamples(victim);
+  }, 60_000);
 
   it.each(classified("workspace-path"))(
     "%s with the victim's ids → 404, nothing changes",
@@ -453,5 +552,8 @@ describe("the least privileged caller who is allowed", () => {
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
       expect(res.body.success).toBe(true);
     },
+    // Each case signs up a whole team (and some make sample content first): slow when the
+    // other test files share the machine, so the 5 s default would fail for no reason.
+    30_000,
   );
 });

@@ -105,10 +105,10 @@ describe("RateLimiter token bucket", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.tokens).toBe(5);
     const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
-    // Full after 5 s at 1/s, plus a second of slack.
+    // Full after 5 s at 1/s, plus a minute of slack (so busy buckets rarely move the alarm).
     expect(alarm).not.toBeNull();
-    expect(alarm as number).toBeGreaterThanOrEqual(before + 5_000);
-    expect(alarm as number).toBeLessThan(Date.now() + 7_000);
+    expect(alarm as number).toBeGreaterThanOrEqual(before + 65_000);
+    expect(alarm as number).toBeLessThan(Date.now() + 67_000);
   });
 
   it("the alarm deletes the bucket's state, and the key starts over full", async () => {

@@ -105,7 +105,100 @@ const BODY_ROUTES: Record<string, BodyRoute | "no-body"> = {
     },
     required: ["token"],
   },
+  "POST /api/content": {
+    valid: () => ({
+      title: "Desk lighting for small rooms",
+      notes: "Three lamps and a bounce card.",
+      status: "scheduled",
+      platforms: ["x", "linkedin"],
+      tags: ["lighting"],
+      scheduledAt: "2030-01-02T10:00:00Z",
+      source: {
+        kind: "youtube",
+        url: "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        videoId: "dQw4w9WgXcQ",
+        channel: "Desk Studio",
+        description: "How I light my desk.",
+        durationSeconds: 600,
+        thumbnailUrl: "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg",
+        selection: "The bounce card does the work.",
+      },
+    }),
+    required: ["title"],
+    // Long-form fields: notes (50,000), the video description (10,000), a selection (20,000).
+    acceptsLongText: ["notes", "source.description", "source.selection"],
+  },
+  "PUT /api/content/:id": {
+    valid: () => ({
+      title: "Renamed idea",
+      notes: "Updated notes.",
+      status: "drafting",
+      platforms: ["instagram"],
+      tags: ["updated"],
+      scheduledAt: "2030-02-03T09:30:00+02:00",
+    }),
+    // All fields are optional, but at least one must be sent.
+    required: [],
+    acceptsLongText: ["notes"],
+  },
+  "POST /api/content/:id/restore": "no-body",
+  "PUT /api/content/:id/variants/:variantId": {
+    valid: () => ({
+      body: "1/2 Edited opening post.\n\n2/2 Edited closing post.",
+      parts: ["1/2 Edited opening post.", "2/2 Edited closing post."],
+    }),
+    required: [],
+    // A body up to 20,000 characters passes validation; the platform rules then judge it.
+    acceptsLongText: ["body"],
+  },
+  "POST /api/content/:id/repurpose": {
+    valid: () => ({ platforms: ["x"], tone: "casual", length: "short" }),
+    required: ["platforms"],
+  },
+  "POST /api/jobs/repurpose": {
+    valid: async (fx) => ({
+      contentIds: [(await sampleContentId(fx)).id ?? ""],
+      platforms: ["linkedin"],
+      tone: "professional",
+      length: "medium",
+    }),
+    required: ["contentIds", "platforms"],
+  },
 };
+
+/** One content item of the fixture's workspace (made once), for bodies that name items. */
+const sampleContent = new WeakMap<Fixture, Promise<Record<string, string>>>();
+function sampleContentId(fx: Fixture, kind: "live" | "deleted" | "variant" = "live") {
+  const key = kind === "live" ? fx : undefined;
+  const cached = key && sampleContent.get(key);
+  if (cached) return cached;
+  const made = makeContent(fx, kind);
+  if (key) sampleContent.set(key, made);
+  return made;
+}
+
+async function makeContent(
+  fx: Fixture,
+  kind: "live" | "deleted" | "variant",
+): Promise<Record<string, string>> {
+  const as = { token: fx.caller.token, workspaceId: fx.caller.workspaceId };
+  const created = await api("/api/content", {
+    ...as,
+    body: { title: "Validation sample", notes: "A lamp, a desk and a bounce card for video." },
+  });
+  if (created.status !== 201) throw new Error(`content failed: ${JSON.stringify(created.body)}`);
+  const id: string = created.body.data.id;
+  if (kind === "deleted") {
+    const deleted = await api(`/api/content/${id}`, { ...as, method: "DELETE" });
+    if (deleted.status !== 200) throw new Error(`delete failed: ${JSON.stringify(deleted.body)}`);
+  }
+  if (kind === "variant") {
+    const out = await api(`/api/content/${id}/repurpose`, { ...as, body: { platforms: ["x"] } });
+    if (out.status !== 200) throw new Error(`repurpose failed: ${JSON.stringify(out.body)}`);
+    return { id, variantId: out.body.data.variants[0].id };
+  }
+  return { id };
+}
 
 const ROUTE_KEYS = [
   ...new Set(
@@ -122,7 +215,12 @@ const NO_BODY_KEYS = WRITE_KEYS.filter((key) => BODY_ROUTES[key] === "no-body");
  * Path ids on flat workspace-scoped routes (`/api/content/:id`) name resources of the caller's
  * workspace: each such write route needs a maker here that creates them and returns their ids.
  */
-const RESOURCE_IDS: Record<string, (fx: Fixture) => Promise<Record<string, string>>> = {};
+const RESOURCE_IDS: Record<string, (fx: Fixture) => Promise<Record<string, string>>> = {
+  "PUT /api/content/:id": (fx) => sampleContentId(fx),
+  "POST /api/content/:id/restore": (fx) => sampleContentId(fx, "deleted"),
+  "PUT /api/content/:id/variants/:variantId": (fx) => sampleContentId(fx, "variant"),
+  "POST /api/content/:id/repurpose": (fx) => sampleContentId(fx),
+};
 
 const isWorkspacePath = (key: string) => key.includes(" /api/workspaces/:id");
 
@@ -377,7 +475,9 @@ describe.each(NO_BODY_KEYS)("%s (reads no body)", (key) => {
   // Each case gets its own user: a request that gets through signs the caller out.
   const fresh = async (): Promise<Fixture> => {
     const caller = await signUp("no-body");
-    return { caller, member: caller, host: caller, invitationId: "unused", resourceIds: {} };
+    const fx = { caller, member: caller, host: caller, invitationId: "unused", resourceIds: {} };
+    const make = RESOURCE_IDS[key];
+    return make ? { ...fx, resourceIds: await make(fx) } : fx;
   };
 
   it("still refuses a non-JSON content type", async () => {

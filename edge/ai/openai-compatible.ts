@@ -1,0 +1,184 @@
+/**
+ * Any OpenAI-compatible chat API (OpenAI, Workers AI's compatible endpoint, OpenRouter, a local
+ * Ollama) through the official SDK. The SDK retries 408/409/429/5xx with exponential backoff
+ * and jitter and honours Retry-After; when the primary model still fails, the fallback answers.
+ */
+import OpenAI from "openai";
+import { ContentFilterFinishReasonError, LengthFinishReasonError } from "openai/error";
+import { zodResponseFormat } from "openai/helpers/zod";
+import type { ParsedChatCompletion } from "openai/resources/chat/completions/completions";
+import { ZodError, z } from "zod";
+import { platformIdSchema } from "../../shared/platforms";
+import { ApiError } from "../errors";
+import { repurposeMessages } from "./prompts";
+import type { AiProvider, RepurposeRequest, RepurposeResult } from "./provider";
+
+export interface OpenAiCompatibleConfig {
+  apiKey: string;
+  baseURL: string;
+  model: string;
+  fallbackModel?: string;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+// Strict structured output needs every key present, so `parts` is nullable rather than optional.
+const variantsFormat = z.object({
+  variants: z.array(
+    z.object({
+      platform: platformIdSchema,
+      body: z.string(),
+      parts: z.array(z.string()).nullable(),
+    }),
+  ),
+});
+
+/** The SDK waits at most this long between retries. */
+const SDK_MAX_BACKOFF_MS = 8_000;
+
+/** The answer arrived but cannot be used: another attempt on the same input rarely helps. */
+function isUnusableAnswer(error: unknown): boolean {
+  return (
+    error instanceof SyntaxError ||
+    error instanceof ZodError ||
+    error instanceof LengthFinishReasonError ||
+    error instanceof ContentFilterFinishReasonError ||
+    (error instanceof ApiError && error.code === "AI_OUTPUT_INVALID")
+  );
+}
+
+/**
+ * Worth trying the fallback model: rate limits, server errors, timeouts and dropped
+ * connections (which surface as TypeError, or as a bare OpenAIError from a broken stream).
+ */
+function isTransient(error: unknown): boolean {
+  if (error instanceof OpenAI.APIUserAbortError || isUnusableAnswer(error)) return false;
+  if (error instanceof ApiError) return error.code === "AI_UNAVAILABLE";
+  if (error instanceof OpenAI.APIError && !(error instanceof OpenAI.APIConnectionError)) {
+    return error.status === 429 || (error.status ?? 0) >= 500;
+  }
+  return error instanceof OpenAI.OpenAIError || error instanceof TypeError;
+}
+
+export class OpenAiCompatibleProvider implements AiProvider {
+  readonly name = "openai-compatible" as const;
+  readonly model: string;
+  private readonly client: OpenAI;
+
+  constructor(private readonly config: OpenAiCompatibleConfig) {
+    this.model = config.model;
+    this.client = new OpenAI({
+      apiKey: config.apiKey,
+      baseURL: config.baseURL,
+      timeout: config.timeoutMs,
+      maxRetries: config.maxRetries,
+    });
+  }
+
+  async repurpose(request: RepurposeRequest): Promise<RepurposeResult> {
+    try {
+      return await this.complete(this.model, request);
+    } catch (error) {
+      const fallback = this.config.fallbackModel;
+      if (!fallback || fallback === this.model || !isTransient(error)) throw toApiError(error);
+      try {
+        return await this.complete(fallback, request);
+      } catch (fallbackError) {
+        throw toApiError(fallbackError);
+      }
+    }
+  }
+
+  private async complete(model: string, request: RepurposeRequest): Promise<RepurposeResult> {
+    const body = {
+      model,
+      messages: repurposeMessages(request.source, request.options),
+      response_format: zodResponseFormat(variantsFormat, "variants"),
+    };
+    // The SDK's timeout stops at the response headers; a provider that then stalls is cut off
+    // by this deadline: the whole call for plain answers, each silence for streamed ones.
+    const deadline = new AbortController();
+    const budgetMs = request.onText
+      ? this.config.timeoutMs
+      : this.config.timeoutMs * (this.config.maxRetries + 1) +
+        SDK_MAX_BACKOFF_MS * this.config.maxRetries;
+    let timer = setTimeout(() => deadline.abort(), budgetMs);
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, deadline.signal])
+      : deadline.signal;
+    let completion: ParsedChatCompletion<z.infer<typeof variantsFormat>>;
+    try {
+      if (request.onText) {
+        const onText = request.onText;
+        const stream = this.client.chat.completions.stream(
+          { ...body, stream_options: { include_usage: true } },
+          { signal },
+        );
+        stream.on("content.delta", ({ delta }) => {
+          clearTimeout(timer);
+          timer = setTimeout(() => deadline.abort(), budgetMs);
+          onText(delta);
+        });
+        completion = await stream.finalChatCompletion();
+      } else {
+        completion = await this.client.chat.completions.parse(body, { signal });
+      }
+    } catch (error) {
+      if (deadline.signal.aborted && !request.signal?.aborted) {
+        throw new ApiError(
+          504,
+          "AI_UNAVAILABLE",
+          "The AI provider took too long to answer. Try again.",
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    const parsed = completion.choices[0]?.message.parsed;
+    if (!parsed)
+      throw new ApiError(502, "AI_OUTPUT_INVALID", "The AI answer could not be read. Try again.");
+    return {
+      drafts: parsed.variants.map((variant) => ({
+        platform: variant.platform,
+        body: variant.body,
+        ...(variant.parts ? { parts: variant.parts } : {}),
+      })),
+      provider: this.name,
+      model: completion.model || model,
+      usage: {
+        promptTokens: completion.usage?.prompt_tokens ?? 0,
+        completionTokens: completion.usage?.completion_tokens ?? 0,
+      },
+    };
+  }
+}
+
+function toApiError(error: unknown): unknown {
+  if (error instanceof ApiError || error instanceof OpenAI.APIUserAbortError) return error;
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new ApiError(
+      504,
+      "AI_UNAVAILABLE",
+      "The AI provider took too long to answer. Try again.",
+    );
+  }
+  if (isUnusableAnswer(error)) {
+    return new ApiError(502, "AI_OUTPUT_INVALID", "The AI answer could not be read. Try again.");
+  }
+  if (isTransient(error)) {
+    return new ApiError(
+      502,
+      "AI_UNAVAILABLE",
+      "The AI provider is not answering right now. Try again shortly.",
+    );
+  }
+  if (error instanceof OpenAI.APIError) {
+    return new ApiError(
+      502,
+      "AI_UNAVAILABLE",
+      "The AI provider refused the request. Check the AI configuration.",
+    );
+  }
+  return error;
+}

@@ -1,0 +1,78 @@
+import { eq } from "drizzle-orm";
+import type { JobMessage } from "../../shared/jobs";
+import { repurposeContent } from "../ai/repurpose";
+import type { Db } from "../db/client";
+import { findContent } from "../db/content";
+import { isJobItemRecorded, recordJobItem } from "../db/jobs";
+import { workspaces } from "../db/schema";
+import { WorkspaceScope } from "../db/scope";
+import { ApiError } from "../errors";
+
+type RepurposeMessage = Extract<JobMessage, { kind: "repurpose" }>;
+
+/** Failures that another attempt cannot fix: recorded on the job, not retried. */
+const FINAL_CODES = new Set(["QUOTA_EXCEEDED", "NOT_FOUND", "AI_OUTPUT_INVALID"]);
+
+export type ItemResult = { outcome: "done" } | { outcome: "retry"; delaySeconds?: number };
+
+/** One item of a bulk repurposing job; safe to run twice (the second run is a no-op). */
+export async function repurposeJobItem(
+  db: Db,
+  env: Env,
+  message: RepurposeMessage,
+): Promise<ItemResult> {
+  if (await isJobItemRecorded(db, message.jobId, message.contentId)) return { outcome: "done" };
+  const [workspace] = await db
+    .select({ id: workspaces.id, plan: workspaces.plan })
+    .from(workspaces)
+    .where(eq(workspaces.id, message.workspaceId));
+  const item =
+    workspace && (await findContent(new WorkspaceScope(db, workspace.id), message.contentId));
+  if (!workspace || !item) {
+    await recordJobItem(db, message.jobId, message.contentId, {
+      status: "failed",
+      error: { code: "NOT_FOUND", message: "The content item no longer exists" },
+    });
+    return { outcome: "done" };
+  }
+  try {
+    const outcome = await repurposeContent({
+      db,
+      env,
+      workspace,
+      userId: message.userId,
+      item,
+      platforms: message.platforms,
+      tone: message.tone,
+      length: message.length,
+    });
+    await recordJobItem(db, message.jobId, message.contentId, {
+      status: "succeeded",
+      variantIds: outcome.variants.map((variant) => variant.id),
+    });
+    return { outcome: "done" };
+  } catch (error) {
+    if (error instanceof ApiError && FINAL_CODES.has(error.code)) {
+      await recordJobItem(db, message.jobId, message.contentId, {
+        status: "failed",
+        error: { code: error.code, message: error.message },
+      });
+      return { outcome: "done" };
+    }
+    if (error instanceof ApiError && error.code === "RATE_LIMITED") {
+      return { outcome: "retry", delaySeconds: Number(error.headers?.["Retry-After"]) || 30 };
+    }
+    return { outcome: "retry" };
+  }
+}
+
+/** Called when the queue gives up on an item: the job still completes, with this item failed. */
+export async function abandonJobItem(db: Db, message: RepurposeMessage): Promise<void> {
+  await recordJobItem(db, message.jobId, message.contentId, {
+    status: "failed",
+    error: {
+      code: "AI_UNAVAILABLE",
+      message: "Repurposing kept failing; try this item again later",
+    },
+  });
+}

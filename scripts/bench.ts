@@ -1,0 +1,191 @@
+/**
+ * `npm run bench`: the performance budgets of the issues, measured (never asserted by timed tests).
+ *  1. D1 work per request: queries and rows read for content list pages over 10,000 items
+ *     (edge/bench, the real app on real D1 in workerd; fails if over budget).
+ *  2. Throughput of GET /api/content against `wrangler dev` under autocannon (20 connections),
+ *     as a ratio to the no-database health route measured in the same run.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+
+const CONNECTIONS = 20;
+const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ITEMS = 10_000;
+const quietEnv = {
+  ...process.env,
+  CI: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+};
+
+function section(title: string) {
+  console.log(`\n── ${title}`);
+}
+
+function d1Budgets(): boolean {
+  section("D1 work per request (10,000 items, page of 50)");
+  const run = spawnSync("npx", ["vitest", "run", "--config", "edge/bench/vitest.config.ts"], {
+    env: quietEnv,
+    encoding: "utf8",
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  const rows = output
+    .split("\n")
+    .map((line) => line.slice(line.indexOf("BENCH {") + "BENCH ".length))
+    .filter((line, index, all) => all[index] !== undefined && line.startsWith('{"kind":"d1"'))
+    .map((line) => JSON.parse(line));
+  console.table(
+    rows.map((row) => ({
+      request: row.name,
+      returned: row.returned,
+      "D1 queries": row.queries,
+      "rows read (list query)": row.listRowsRead,
+      "rows read (all queries)": row.rowsReadPerQuery.join(" + "),
+    })),
+  );
+  if (run.status !== 0) console.log(output.slice(-3000));
+  console.log(
+    run.status === 0 ? "within budget (≤ 3 queries, rows read ≤ returned + 5)" : "OVER BUDGET",
+  );
+  return run.status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+function wrangler(args: string[], persistTo: string) {
+  const result = spawnSync(
+    "node_modules/.bin/wrangler",
+    [...args, "--local", "--persist-to", persistTo],
+    {
+      env: quietEnv,
+      encoding: "utf8",
+    },
+  );
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stderr}`);
+}
+
+async function waitForHealth(base: string, server: ChildProcess) {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    if (server.exitCode !== null) throw new Error("wrangler dev exited early");
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("wrangler dev did not become ready");
+}
+
+async function load(title: string, url: string, headers: Record<string, string>) {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
+    headers,
+  });
+  return {
+    route: title,
+    "req/s (mean)": Math.round(result.requests.average),
+    "latency p50 ms": result.latency.p50,
+    "latency p99 ms": result.latency.p99,
+    "non-2xx": result.non2xx,
+    statuses: Object.entries(result.statusCodeStats ?? {})
+      .map(([code, stats]) => `${code}×${(stats as { count: number }).count}`)
+      .join(" "),
+    errors: result.errors,
+  };
+}
+
+async function throughput() {
+  section(
+    `Throughput under load (autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per route, wrangler dev)`,
+  );
+  const persistTo = mkdtempSync(join(tmpdir(), "creatorops-bench-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  wrangler(["d1", "migrations", "apply", "DB"], persistTo);
+  const server = spawn(
+    "node_modules/.bin/wrangler",
+    [
+      ...["dev", "--local", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo],
+      // Measure the API, not the 429 path: every rate limit is raised for the run.
+      ...["--var", "RATE_LIMIT_SCALE:1000000", "--log-level", "error"],
+    ],
+    { env: quietEnv, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  try {
+    await waitForHealth(base, server);
+    const signup = await fetch(`${base}/api/auth/signup`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        email: "load@example.com",
+        password: "load-test-password",
+        client: "api",
+      }),
+    });
+    const { data } = (await signup.json()) as {
+      data: { token: string; workspaceId: string; user: { id: string } };
+    };
+
+    const values: string[] = [];
+    for (let i = 0; i < ITEMS; i++) {
+      const at = Date.UTC(2026, 0, 1) + i * 60_000;
+      values.push(
+        `('cnt_load${i}', '${data.workspaceId}', 'Idea ${i}', 'manual', '["x"]', '[]', 'idea', '${data.user.id}', ${at}, ${at})`,
+      );
+    }
+    const seedFile = join(persistTo, "seed.sql");
+    const statements: string[] = [];
+    for (let i = 0; i < values.length; i += 500) {
+      statements.push(
+        `INSERT INTO content_items (id, workspace_id, title, source_kind, platforms, tags, status, created_by, created_at, updated_at) VALUES ${values.slice(i, i + 500).join(", ")};`,
+      );
+    }
+    writeFileSync(seedFile, statements.join("\n"));
+    wrangler(["d1", "execute", "DB", "--file", seedFile], persistTo);
+
+    const auth = { Authorization: `Bearer ${data.token}` };
+    // Warm both routes so the first requests do not measure start-up.
+    await fetch(`${base}/api/content?limit=50`, { headers: auth });
+    const health = await load("GET /api/health (no database)", `${base}/api/health`, {});
+    const content = await load(
+      "GET /api/content?limit=50 (10,000 items)",
+      `${base}/api/content?limit=50`,
+      auth,
+    );
+    console.table([health, content]);
+    const ratio = content["req/s (mean)"] / health["req/s (mean)"];
+    console.log(`content list throughput = ${(ratio * 100).toFixed(1)}% of the health route`);
+    return content["non-2xx"] === 0 && content.errors === 0;
+  } finally {
+    server.kill("SIGINT");
+    await new Promise((resolve) => server.once("exit", resolve));
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+const budgetsOk = d1Budgets();
+const loadOk = await throughput();
+if (!budgetsOk || !loadOk) {
+  console.error("\nbench: a budget was exceeded or the load run saw errors");
+  process.exit(1);
+}
