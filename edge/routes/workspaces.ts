@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { roleAtLeast } from "../../shared/roles";
 import {
@@ -168,28 +168,20 @@ export const workspaceRoutes = new Hono<AppEnv>()
       if ((role === "owner" || target.role === "owner") && c.var.workspace.role !== "owner") {
         throw forbidden("Only an owner can change ownership");
       }
-      if (target.role === "owner" && role !== "owner")
-        await assertAnotherOwner(c.var.db, c.var.workspace.id);
-      const db = c.var.db;
-      await db.batch([
-        db
-          .update(workspaceMembers)
-          .set({ role })
-          .where(
-            and(
-              eq(workspaceMembers.workspaceId, c.var.workspace.id),
-              eq(workspaceMembers.userId, userId),
-            ),
-          ),
-        audit(db, {
-          workspaceId: c.var.workspace.id,
-          actorId: c.var.user.id,
-          action: "member.role_changed",
-          targetType: "user",
-          targetId: userId,
-          metadata: { from: target.role, to: role },
-        }),
-      ]);
+      const [changed] = await c.var.db
+        .update(workspaceMembers)
+        .set({ role })
+        .where(memberRow(c.var.workspace.id, userId, { keepAnOwner: role !== "owner" }))
+        .returning({ userId: workspaceMembers.userId });
+      if (!changed) throw lastOwner();
+      await audit(c.var.db, {
+        workspaceId: c.var.workspace.id,
+        actorId: c.var.user.id,
+        action: "member.role_changed",
+        targetType: "user",
+        targetId: userId,
+        metadata: { from: target.role, to: role },
+      });
       return c.json({ success: true as const, data: { userId, role } });
     },
   )
@@ -210,25 +202,18 @@ export const workspaceRoutes = new Hono<AppEnv>()
         if (target.role !== "member" && actor !== "owner")
           throw forbidden("Only an owner can remove an admin or owner");
       }
-      if (target.role === "owner") await assertAnotherOwner(c.var.db, c.var.workspace.id);
-      const db = c.var.db;
-      await db.batch([
-        db
-          .delete(workspaceMembers)
-          .where(
-            and(
-              eq(workspaceMembers.workspaceId, c.var.workspace.id),
-              eq(workspaceMembers.userId, userId),
-            ),
-          ),
-        audit(db, {
-          workspaceId: c.var.workspace.id,
-          actorId: c.var.user.id,
-          action: leaving ? "member.left" : "member.removed",
-          targetType: "user",
-          targetId: userId,
-        }),
-      ]);
+      const [removed] = await c.var.db
+        .delete(workspaceMembers)
+        .where(memberRow(c.var.workspace.id, userId, { keepAnOwner: true }))
+        .returning({ userId: workspaceMembers.userId });
+      if (!removed) throw lastOwner();
+      await audit(c.var.db, {
+        workspaceId: c.var.workspace.id,
+        actorId: c.var.user.id,
+        action: leaving ? "member.left" : "member.removed",
+        targetType: "user",
+        targetId: userId,
+      });
       return c.json({ success: true as const, data: { userId, removed: true } });
     },
   )
@@ -368,17 +353,23 @@ async function findMember(db: AppEnv["Variables"]["db"], workspaceId: string, us
   return member;
 }
 
-/** A workspace always keeps at least one owner. */
-async function assertAnotherOwner(db: AppEnv["Variables"]["db"], workspaceId: string) {
-  const [owners] = await db
-    .select({ count: count() })
-    .from(workspaceMembers)
-    .where(and(eq(workspaceMembers.workspaceId, workspaceId), eq(workspaceMembers.role, "owner")));
-  if ((owners?.count ?? 0) <= 1) {
-    throw new ApiError(
-      409,
-      "LAST_OWNER",
-      "A workspace needs at least one owner. Make someone else owner first.",
-    );
-  }
+/**
+ * The member's row; with `keepAnOwner`, only while another owner remains. The check sits in
+ * the same statement as the change, so two owners demoting each other at once cannot both win.
+ */
+function memberRow(workspaceId: string, userId: string, { keepAnOwner }: { keepAnOwner: boolean }) {
+  return and(
+    eq(workspaceMembers.workspaceId, workspaceId),
+    eq(workspaceMembers.userId, userId),
+    keepAnOwner
+      ? sql`(${workspaceMembers.role} <> 'owner' OR (SELECT count(*) FROM ${workspaceMembers} AS owners WHERE owners.workspace_id = ${workspaceId} AND owners.role = 'owner') > 1)`
+      : undefined,
+  );
 }
+
+const lastOwner = () =>
+  new ApiError(
+    409,
+    "LAST_OWNER",
+    "A workspace needs at least one owner. Make someone else owner first.",
+  );

@@ -246,6 +246,38 @@ describe("roles", () => {
     expect(heirLeaves.body.error.code).toBe("LAST_OWNER");
   });
 
+  it("two owners stepping each other down at once leave exactly one owner", async () => {
+    const first = await signUp("owner-a");
+    const second = await signUp("owner-b");
+    await addMember(first, first.workspaceId, second, "admin");
+    const promote = await api(`/api/workspaces/${first.workspaceId}/members/${second.userId}`, {
+      method: "PATCH",
+      token: first.token,
+      body: { role: "owner" },
+    });
+    expect(promote.status).toBe(200);
+
+    const [aDemotesB, bDemotesA] = await Promise.all([
+      api(`/api/workspaces/${first.workspaceId}/members/${second.userId}`, {
+        method: "PATCH",
+        token: first.token,
+        body: { role: "member" },
+      }),
+      api(`/api/workspaces/${first.workspaceId}/members/${first.userId}`, {
+        method: "PATCH",
+        token: second.token,
+        body: { role: "member" },
+      }),
+    ]);
+    expect([aDemotesB.status, bDemotesA.status].sort()).toEqual([200, 409]);
+    const owners = await env.DB.prepare(
+      "SELECT count(*) AS n FROM workspace_members WHERE workspace_id = ? AND role = 'owner'",
+    )
+      .bind(first.workspaceId)
+      .first<{ n: number }>();
+    expect(owners?.n).toBe(1);
+  });
+
   it("removes members: admins remove members, only owners remove admins, members cannot remove anyone", async () => {
     const owner = await signUp("rm-owner");
     const admin = await signUp("rm-admin");
