@@ -25,5 +25,3 @@ export const jobMessageSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 export type JobMessage = z.infer<typeof jobMessageSchema>;
-
-export const JOB_STATUSES = ["queued", "running", "succeeded", "failed"] as const;

@@ -13,6 +13,7 @@ import type { Db } from "../db/client";
 import type { ContentRow, VariantView } from "../db/content";
 import { variantView } from "../db/content";
 import { aiRequests, contentVariants, workspaces } from "../db/schema";
+import { WorkspaceScope } from "../db/scope";
 import { addDailyUsage, chargeCredits, refundCredits, resetDate } from "../db/usage";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
@@ -64,6 +65,7 @@ function sourceOf(item: ContentRow): RepurposeSource {
 
 export async function repurposeContent(job: RepurposeJob): Promise<RepurposeOutcome> {
   const { db, env, workspace } = job;
+  const scope = new WorkspaceScope(db, workspace.id);
   const provider = job.provider ?? providerFromEnv(env);
   const platforms = [...new Set(job.platforms)];
   const [settings] = await db
@@ -86,9 +88,8 @@ export async function repurposeContent(job: RepurposeJob): Promise<RepurposeOutc
 
   const cached = await cachedVariants(db, workspace.id, job.item.id, cacheKey, platforms.length);
   if (cached) {
-    await db.insert(aiRequests).values({
+    await scope.insert(aiRequests, {
       id: newId("air"),
-      workspaceId: workspace.id,
       userId: job.userId,
       feature: REPURPOSE_FEATURE,
       provider: cached.provider,
@@ -125,9 +126,8 @@ export async function repurposeContent(job: RepurposeJob): Promise<RepurposeOutc
     job.signal?.throwIfAborted();
   } catch (error) {
     await refundCredits(db, workspace.id, credits);
-    await db.insert(aiRequests).values({
+    await scope.insert(aiRequests, {
       id: newId("air"),
-      workspaceId: workspace.id,
       userId: job.userId,
       feature: REPURPOSE_FEATURE,
       provider: provider.name,
@@ -164,19 +164,14 @@ export async function repurposeContent(job: RepurposeJob): Promise<RepurposeOutc
   }));
   await db.batch([
     // A new run replaces the item's earlier variants for these platforms.
-    db
-      .delete(contentVariants)
-      .where(
-        and(
-          eq(contentVariants.workspaceId, workspace.id),
-          eq(contentVariants.contentId, job.item.id),
-          inArray(contentVariants.platform, platforms),
-        ),
-      ),
-    db.insert(contentVariants).values(rows),
-    db.insert(aiRequests).values({
+    scope.delete(
+      contentVariants,
+      eq(contentVariants.contentId, job.item.id),
+      inArray(contentVariants.platform, platforms),
+    ),
+    scope.insert(contentVariants, rows),
+    scope.insert(aiRequests, {
       id: aiRequestId,
-      workspaceId: workspace.id,
       userId: job.userId,
       feature: REPURPOSE_FEATURE,
       provider: result.provider,

@@ -26,10 +26,16 @@ export class WorkspaceScope {
       .where(this.where(table, ...conditions));
   }
 
-  insert<T extends ScopedTable>(table: T, values: Omit<T["$inferInsert"], "workspaceId">) {
+  /** One row or several, each stamped with this workspace (whatever workspace id it carried). */
+  insert<T extends ScopedTable>(
+    table: T,
+    values: Omit<T["$inferInsert"], "workspaceId"> | Omit<T["$inferInsert"], "workspaceId">[],
+  ) {
+    const stamp = (row: Omit<T["$inferInsert"], "workspaceId">) =>
+      ({ ...row, workspaceId: this.workspaceId }) as T["$inferInsert"];
     return this.db
       .insert(table)
-      .values({ ...values, workspaceId: this.workspaceId } as T["$inferInsert"]);
+      .values(Array.isArray(values) ? values.map(stamp) : [stamp(values)]);
   }
 
   update<T extends ScopedTable>(table: T, set: Partial<T["$inferInsert"]>, ...conditions: SQL[]) {

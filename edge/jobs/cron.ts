@@ -1,6 +1,5 @@
 import type { JobMessage } from "../../shared/jobs";
 
-export const CRON_EVERY_15_MINUTES = "*/15 * * * *";
 export const CRON_DAILY = "0 3 * * *";
 
 /**

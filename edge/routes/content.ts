@@ -127,7 +127,7 @@ export const contentRoutes = new Hono<AppEnv>()
       const body = { success: true as const, data: contentView(row) };
       try {
         await db.batch([
-          db.insert(contentItems).values(row),
+          scope.insert(contentItems, row),
           ...(keyRecord ? [storeResponse(db, keyRecord, { status: 201, body })] : []),
         ]);
       } catch (error) {

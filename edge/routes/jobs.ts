@@ -18,7 +18,7 @@ export const jobRoutes = new Hono<AppEnv>()
   /** Repurposes many items through the jobs queue; poll GET /api/jobs/:id for progress. */
   .post("/repurpose", valid("json", bulkRepurposeSchema), async (c) => {
     const input = c.req.valid("json");
-    const { scope, workspace, user, db } = c.var;
+    const { scope, workspace, user } = c.var;
     const contentIds = [...new Set(input.contentIds)];
     const found = await scope
       .select(contentItems, inArray(contentItems.id, contentIds), isNull(contentItems.deletedAt))
@@ -40,7 +40,7 @@ export const jobRoutes = new Hono<AppEnv>()
       createdAt: now,
       updatedAt: now,
     };
-    await db.insert(jobs).values(job);
+    await scope.insert(jobs, job);
     const messages = contentIds.map((contentId): { body: JobMessage } => ({
       body: {
         kind: "repurpose",
