@@ -28,6 +28,7 @@ export function canTransition(from: ContentStatus, to: ContentStatus): boolean {
 export const isoTimeSchema = z.iso.datetime({ offset: true });
 
 const tagSchema = z.string().trim().min(1).max(40);
+const videoIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,20}$/, "Not a YouTube video id");
 
 export const contentSourceSchema = z.object({
   kind: sourceKindSchema,
@@ -35,10 +36,7 @@ export const contentSourceSchema = z.object({
     .url({ protocol: /^https?$/ })
     .max(2048)
     .optional(),
-  videoId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{6,20}$/, "Not a YouTube video id")
-    .optional(),
+  videoId: videoIdSchema.optional(),
   channel: z.string().trim().max(200).optional(),
   description: z.string().max(10_000).optional(),
   durationSeconds: z
@@ -88,6 +86,8 @@ export const listContentQuerySchema = z.object({
   tag: tagSchema.optional(),
   q: z.string().trim().min(1).max(200).optional(),
   sourceKind: sourceKindSchema.optional(),
+  /** The live item saved from this YouTube video, if any (the extension's "Saved ✓"). */
+  videoId: videoIdSchema.optional(),
   /** Calendar range on scheduledAt (inclusive from, exclusive to); orders by scheduled time. */
   from: isoTimeSchema.optional(),
   to: isoTimeSchema.optional(),

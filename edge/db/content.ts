@@ -105,6 +105,7 @@ export async function listContent(
       ? eq(contentItems.status, query.status)
       : sql`${contentItems.status} <> 'archived'`,
     query.sourceKind ? eq(contentItems.sourceKind, query.sourceKind) : undefined,
+    query.videoId ? eq(contentItems.sourceVideoId, query.videoId) : undefined,
     query.platform ? jsonArrayHas(contentItems.platforms, query.platform) : undefined,
     query.tag ? jsonArrayHas(contentItems.tags, query.tag) : undefined,
     term

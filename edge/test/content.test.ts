@@ -273,6 +273,8 @@ describe("list filters", () => {
     expect(await sorted("?sourceKind=web")).toEqual(["Beta"]);
     expect(await sorted("?sourceKind=youtube")).toEqual(["Gamma"]);
     expect(await sorted("?sourceKind=manual")).toEqual(["Alpha lamp review"]);
+    expect(await sorted("?videoId=gammaVideo01")).toEqual(["Gamma"]);
+    expect(await sorted("?videoId=otherVideo01")).toEqual([]);
     // Text search: title and notes, case-insensitive.
     expect(await sorted("?q=LAMP")).toEqual(["Alpha lamp review"]);
     expect(await sorted("?q=plain")).toEqual(["Gamma"]);
@@ -300,6 +302,7 @@ describe("list filters", () => {
     ["status=deleted", "status"],
     ["platform=myspace", "platform"],
     ["sourceKind=fax", "sourceKind"],
+    ["videoId=not a video", "videoId"],
     ["from=yesterday", "from"],
     ["cursor=garbage", "cursor"],
   ])("?%s → 400 naming %s", async (query, field) => {

@@ -65,6 +65,13 @@ const QUERIES: PlannedQuery[] = [
     index: "content_items_video",
   },
   {
+    // At most one live item per video, so the ORDER BY sorts a single row.
+    name: "content: list filtered to one video (the extension's saved state)",
+    sql: "SELECT * FROM content_items WHERE workspace_id = ? AND deleted_at IS NULL AND status <> 'archived' AND source_video_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+    params: [WS, "vid_7", 2],
+    index: "content_items_video",
+  },
+  {
     name: "content: lookup by id in the workspace",
     sql: "SELECT * FROM content_items WHERE workspace_id = ? AND id = ? AND deleted_at IS NULL LIMIT 1",
     params: [WS, "cnt_7"],
