@@ -1,0 +1,40 @@
+import type { BackgroundDefinition } from "wxt";
+import { browser } from "wxt/browser";
+import { defineBackground } from "wxt/utils/define-background";
+import { listenForRetries, sendQueuedCaptures } from "../lib/captures";
+import { registerHandlers } from "../lib/handlers";
+import { registerPageCapture } from "../lib/page-capture";
+import { REPURPOSE_PORT, type RepurposeRequest } from "../lib/protocol";
+import { relayRepurpose } from "../lib/repurpose-relay";
+import { isExtensionPage } from "../lib/senders";
+
+const background: BackgroundDefinition = defineBackground(() => {
+  registerHandlers();
+  registerPageCapture();
+  listenForRetries();
+
+  browser.runtime.onConnect.addListener((port) => {
+    const fromPanel =
+      port.name === REPURPOSE_PORT &&
+      port.sender !== undefined &&
+      isExtensionPage(port.sender, {
+        runtimeId: browser.runtime.id,
+        pagesBase: `${globalThis.location.origin}/`,
+      });
+    if (!fromPanel) {
+      port.disconnect();
+      return;
+    }
+    port.onMessage.addListener((request: RepurposeRequest) => void relayRepurpose(port, request));
+  });
+
+  // The toolbar button opens the side panel (Chrome; Firefox's sidebar has its own button).
+  const chromePanel = (browser as { sidePanel?: { setPanelBehavior(b: object): Promise<void> } })
+    .sidePanel;
+  void chromePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+
+  // A browser (re)start: anything still queued from before gets its retry now.
+  browser.runtime.onStartup.addListener(() => void sendQueuedCaptures());
+});
+
+export default background;

@@ -1,0 +1,7 @@
+import type { ContentScriptContext } from "wxt/utils/content-script-context";
+
+/** One in-page feature: started once per page load; everything it adds is tied to `ctx`. */
+export interface Feature {
+  name: string;
+  start(ctx: ContentScriptContext): void;
+}

@@ -1,0 +1,63 @@
+/**
+ * Streams a repurposing run to the panel: the background makes the call (it holds the token)
+ * and relays the API's server-sent events over the panel's port. Closing the panel closes the
+ * port, which aborts the request; the API then saves nothing and refunds the credits.
+ */
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import type { Browser } from "wxt/browser";
+import { signedInClient, whileSignedIn } from "./account";
+import { unwrap } from "./api";
+import { ExtensionError, errorView } from "./errors";
+import type { RepurposeEvent, RepurposeRequest } from "./protocol";
+
+type Port = Browser.runtime.Port;
+
+export async function relayRepurpose(port: Port, request: RepurposeRequest) {
+  const post = (event: RepurposeEvent) => {
+    try {
+      port.postMessage(event);
+    } catch {
+      // The panel went away mid-run.
+    }
+  };
+  const abort = new AbortController();
+  port.onDisconnect.addListener(() => abort.abort());
+  try {
+    const { client } = await signedInClient();
+    const { contentId, ...options } = request;
+    const res = await whileSignedIn(
+      client.api.content[":id"].repurpose
+        .$post(
+          { param: { id: contentId }, json: options },
+          { headers: { Accept: "text/event-stream" }, init: { signal: abort.signal } },
+        )
+        .catch((error: unknown) => {
+          if (abort.signal.aborted) throw error;
+          throw new ExtensionError("OFFLINE", "Can't reach CreatorOps. Check your connection.");
+        }),
+    );
+    if (!res.ok || !res.body || !res.headers.get("Content-Type")?.includes("text/event-stream")) {
+      // An error before the stream starts (quota, rate limit, not found) is a plain envelope.
+      await whileSignedIn(unwrap(Promise.resolve(res)));
+      throw new ExtensionError("UNKNOWN", "CreatorOps answered without a stream");
+    }
+    const events = res.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream());
+    for await (const message of events as unknown as AsyncIterable<{
+      event?: string;
+      data: string;
+    }>) {
+      const data = JSON.parse(message.data);
+      if (message.event === "progress") post({ type: "progress", stage: String(data.stage) });
+      else if (message.event === "text") post({ type: "text", delta: String(data.delta) });
+      else if (message.event === "done") post({ type: "done", outcome: data.data });
+      else if (message.event === "error") {
+        const { code, message: text, details } = data.error;
+        throw new ExtensionError(code, text, code === "QUOTA_EXCEEDED" ? 402 : 500, { details });
+      }
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) post({ type: "error", error: errorView(error) });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Everything the extension keeps, as typed WXT storage items. `local:` survives browser
+ * restarts; the session token never leaves the background and extension pages.
+ */
+import { storage } from "wxt/utils/storage";
+import type { CreateContentInput } from "../../shared/content";
+import type { ErrorView } from "./errors";
+
+export const DEFAULT_API_ORIGIN: string = import.meta.env.WXT_API_ORIGIN ?? "http://localhost:8787";
+
+export const apiOriginItem = storage.defineItem<string>("local:apiOrigin", {
+  fallback: DEFAULT_API_ORIGIN,
+});
+
+export interface StoredSession {
+  token: string;
+  expiresAt: string;
+  user: { id: string; email: string; name: string };
+}
+export const sessionItem = storage.defineItem<StoredSession | null>("local:session", {
+  fallback: null,
+});
+
+export const workspaceIdItem = storage.defineItem<string | null>("local:workspaceId", {
+  fallback: null,
+});
+
+/** A capture waiting to reach the API. Stored before the first attempt; removed once it lands. */
+export interface QueuedCapture {
+  id: string;
+  /** Sent as Idempotency-Key on every attempt, so a retry after a lost answer is a replay. */
+  idempotencyKey: string;
+  workspaceId: string;
+  body: CreateContentInput;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  /** pending: will be retried; failed: the API refused it (a 4xx), shown until dismissed. */
+  state: "pending" | "failed";
+  lastError?: ErrorView;
+  /** The tab that asked, told when the capture lands (its button turns "Saved ✓"). */
+  tabId?: number;
+}
+export const captureQueueItem = storage.defineItem<QueuedCapture[]>("local:captureQueue", {
+  fallback: [],
+});
+
+/**
+ * What the side panel should show when it opens or is already open: set by "Repurpose" on a
+ * page, consumed by the panel. `nonce` makes a repeated request for the same item a change.
+ */
+export interface PanelFocus {
+  contentId: string;
+  repurpose: boolean;
+  nonce: string;
+}
+export const panelFocusItem = storage.defineItem<PanelFocus | null>("local:panelFocus", {
+  fallback: null,
+});
