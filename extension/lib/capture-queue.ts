@@ -20,7 +20,7 @@ export const MAX_RETRY_MS = 30 * 60_000;
 /** Exponential backoff with ±20% jitter, never sooner than the API's Retry-After. */
 export function retryDelay(attempts: number, retryAfterSeconds?: number, random = Math.random) {
   const exponential = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
-  const jittered = exponential * (0.8 + 0.4 * random());
+  const jittered = Math.round(exponential * (0.8 + 0.4 * random()));
   return Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
 }
 
