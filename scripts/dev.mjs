@@ -1,5 +1,6 @@
-// `npm run dev`: build the dashboard, prepare the local D1 database, then serve the whole
-// product (API, dashboard, cron) with `wrangler dev` on workerd. No Cloudflare account needed.
+// `npm run dev`: build the dashboard and the extension, prepare the local D1 database, then
+// serve the whole product (API, dashboard, cron) with `wrangler dev` on workerd. No Cloudflare
+// account needed.
 import { spawn, spawnSync } from "node:child_process";
 
 const port = process.env.PORT ?? "8787";
@@ -10,10 +11,10 @@ const quietEnv = {
   WRANGLER_SEND_METRICS: "false",
 };
 
-function step(title, commandLine) {
+function step(title, commandLine, env = {}) {
   console.log(`\n▶ ${title}`);
   const [command, ...args] = commandLine.split(" ");
-  const result = spawnSync(command, args, { stdio: "inherit", env: quietEnv });
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...quietEnv, ...env } });
   if (result.status !== 0) {
     const reason = result.error?.message ?? `exit ${result.status ?? result.signal}`;
     console.error(`\n✖ ${title} failed (${reason}): ${commandLine}`);
@@ -22,6 +23,10 @@ function step(title, commandLine) {
 }
 
 step("Building the dashboard", "npx vite build dashboard");
+// The extension's default API address is this server.
+step("Building the extension", "npx wxt build", {
+  WXT_API_ORIGIN: `http://localhost:${port}`,
+});
 step("Applying D1 migrations locally", "npx wrangler d1 migrations apply DB --local");
 step("Seeding the demo workspace", "npx tsx scripts/seed.ts");
 
@@ -29,6 +34,8 @@ console.log(`
 ──────────────────────────────────────────────
   CreatorOps AI → http://localhost:${port}
   Sign in with the demo account above. Ctrl-C stops.
+  Extension: chrome://extensions → Developer mode →
+    Load unpacked → ${process.cwd()}/.output/chrome-mv3
 ──────────────────────────────────────────────
 `);
 

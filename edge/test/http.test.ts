@@ -86,8 +86,19 @@ describe("CORS", () => {
     expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toMatch(/authorization/);
   });
 
+  it("grants the extension's origin (its id is fixed by the manifest key)", async () => {
+    const extension = "chrome-extension://ganjieegogcemmclpjclochpcabemknd";
+    const res = await preflight(extension);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe(extension);
+  });
+
   it("gives other origins no CORS grant", async () => {
-    for (const origin of ["https://evil.example", "http://localhost:8788", "null"]) {
+    for (const origin of [
+      "https://evil.example",
+      "http://localhost:8788",
+      "null",
+      "chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    ]) {
       const res = await preflight(origin);
       // Without Allow-Origin the browser refuses the cross-origin request outright.
       expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
