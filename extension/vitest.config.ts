@@ -13,5 +13,7 @@ export default defineConfig({
     root: fileURLToPath(new URL("..", import.meta.url)),
     include: ["extension/test/**/*.test.ts"],
     environment: "happy-dom",
+    // Content-script code reads location: the fake DOM lives at YouTube's address.
+    environmentOptions: { happyDOM: { url: "https://www.youtube.com/" } },
   },
 });
