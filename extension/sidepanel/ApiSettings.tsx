@@ -1,0 +1,89 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { ask } from "../lib/ask";
+import { DEFAULT_API_ORIGIN } from "../lib/storage";
+import { explainError } from "./errors";
+import { Field } from "./Field";
+
+type Outcome = { tone: "ok" | "error"; text: string };
+
+/** The options page: which CreatorOps API the extension talks to. */
+export function ApiSettings() {
+  const [origin, setOrigin] = useState("");
+  const [loaded, setLoaded] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  useEffect(() => {
+    ask("session").then(
+      (session) => {
+        setOrigin((typed) => typed || session.apiOrigin);
+        setLoaded(true);
+      },
+      (failure: unknown) => {
+        setOutcome({ tone: "error", text: explainError(failure) });
+        setLoaded(true);
+      },
+    );
+  }, []);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const session = await ask("setApiOrigin", origin.trim());
+      setOrigin(session.apiOrigin);
+      setOutcome({ tone: "ok", text: `Saved. CreatorOps answered at ${session.apiOrigin}.` });
+    } catch (failure) {
+      setOutcome({ tone: "error", text: explainError(failure, "signIn") });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="options">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          C
+        </span>
+        <h1>CreatorOps AI settings</h1>
+      </div>
+      <form className="card stack" onSubmit={save}>
+        <Field label="API address">
+          {(id) => (
+            <input
+              id={id}
+              type="url"
+              name="apiOrigin"
+              required
+              spellCheck={false}
+              placeholder={DEFAULT_API_ORIGIN}
+              disabled={!loaded}
+              value={origin}
+              onChange={(event) => setOrigin(event.target.value)}
+            />
+          )}
+        </Field>
+        <p className="muted small">
+          The CreatorOps server the extension talks to. Saving checks that it answers. For local
+          development the default is <span className="mono">http://localhost:8787</span> (
+          <span className="mono">npm run dev</span>).
+        </p>
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy || !loaded}>
+            {busy ? "Checking…" : "Save"}
+          </button>
+          {outcome ? (
+            <p
+              className={outcome.tone === "ok" ? "success" : "error"}
+              role={outcome.tone === "ok" ? "status" : "alert"}
+            >
+              {outcome.text}
+            </p>
+          ) : null}
+        </div>
+      </form>
+    </main>
+  );
+}

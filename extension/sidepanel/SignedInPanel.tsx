@@ -1,0 +1,132 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ContentItem, SessionView } from "../lib/protocol";
+import { captureQueueItem, type PanelFocus, panelFocusItem } from "../lib/storage";
+import { AccountBar } from "./AccountBar";
+import { IdeasList } from "./IdeasList";
+import { PendingCaptures } from "./PendingCaptures";
+import { PanelContext, type PanelContextValue } from "./panel-context";
+import { QuickCapture } from "./QuickCapture";
+import { useOnline, useStoredValue } from "./storage-hooks";
+import { UsageMeter } from "./UsageMeter";
+import { useIdeas } from "./use-ideas";
+
+// The detail view (status, repurposing, platform previews and rules) loads on first open.
+const IdeaDetail = lazy(() =>
+  import("./IdeaDetail").then((module) => ({ default: module.IdeaDetail })),
+);
+
+interface Props {
+  session: SessionView;
+  onSession(session: SessionView): void;
+  onSessionLost(): void;
+}
+
+interface OpenItem {
+  contentId: string;
+  autoRepurpose: boolean;
+  /** Distinguishes two requests for the same item, so each one runs. */
+  nonce: string;
+}
+
+export function SignedInPanel(props: Props) {
+  const [creditsKey, setCreditsKey] = useState(0);
+  const onCreditsChanged = useCallback(() => setCreditsKey((key) => key + 1), []);
+  const context = useMemo<PanelContextValue>(
+    () => ({ session: props.session, onSessionLost: props.onSessionLost, onCreditsChanged }),
+    [props.session, props.onSessionLost, onCreditsChanged],
+  );
+  return (
+    <PanelContext.Provider value={context}>
+      <AccountBar onSession={props.onSession} />
+      {props.session.workspaceId ? (
+        <WorkspaceView key={props.session.workspaceId} creditsKey={creditsKey} />
+      ) : (
+        <main className="panel-main">
+          <p className="empty muted">Choose a workspace above to see its ideas.</p>
+        </main>
+      )}
+    </PanelContext.Provider>
+  );
+}
+
+function WorkspaceView({ creditsKey }: { creditsKey: number }) {
+  const ideas = useIdeas();
+  const online = useOnline();
+  const captures = useStoredValue(captureQueueItem) ?? [];
+  const [open, setOpen] = useState<OpenItem | null>(null);
+  const [returnFocusTo, setReturnFocusTo] = useState<string | null>(null);
+  const { refresh, replaceItem } = ideas;
+
+  // A shorter queue means a capture landed (or was discarded): the list catches up.
+  const queueLength = useRef<number | null>(null);
+  useEffect(() => {
+    const previous = queueLength.current;
+    queueLength.current = captures.length;
+    if (previous !== null && captures.length < previous) refresh();
+  }, [captures.length, refresh]);
+
+  // "Repurpose" on a page asks the panel to show an item; each request is handled once.
+  useEffect(() => {
+    const focus = (request: PanelFocus | null) => {
+      if (!request) return;
+      setOpen({
+        contentId: request.contentId,
+        autoRepurpose: request.repurpose,
+        nonce: request.nonce,
+      });
+      void panelFocusItem.setValue(null);
+    };
+    void panelFocusItem.getValue().then(focus);
+    return panelFocusItem.watch(focus);
+  }, []);
+
+  const openRef = useRef(open);
+  openRef.current = open;
+  const back = useCallback(() => {
+    if (openRef.current) setReturnFocusTo(openRef.current.contentId);
+    setOpen(null);
+    refresh();
+  }, [refresh]);
+
+  const changed = useCallback((item: ContentItem) => replaceItem(item), [replaceItem]);
+
+  return (
+    <main className="panel-main">
+      {online ? null : (
+        <p className="banner" role="status">
+          You're offline — captures are queued.
+        </p>
+      )}
+      <UsageMeter refreshKey={creditsKey} />
+      {open ? (
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Opening…
+            </p>
+          }
+        >
+          <IdeaDetail
+            key={`${open.contentId}:${open.nonce}`}
+            contentId={open.contentId}
+            autoRepurpose={open.autoRepurpose}
+            onBack={back}
+            onChanged={changed}
+          />
+        </Suspense>
+      ) : (
+        <>
+          <QuickCapture onSaved={refresh} />
+          <PendingCaptures captures={captures} />
+          <IdeasList
+            ideas={ideas}
+            returnFocusTo={returnFocusTo}
+            onOpen={(contentId) =>
+              setOpen({ contentId, autoRepurpose: false, nonce: crypto.randomUUID() })
+            }
+          />
+        </>
+      )}
+    </main>
+  );
+}
