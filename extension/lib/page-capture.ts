@@ -56,9 +56,12 @@ async function captureTab(tabId: number | undefined, facts: PageFacts) {
     (outcome) => outcome.state,
     () => "error" as const,
   );
-  if (tabId === undefined) return;
-  await browser.action.setBadgeBackgroundColor({ tabId, color: BADGE[state].color });
-  await browser.action.setBadgeText({ tabId, text: BADGE[state].text });
+  // MV3's action is MV2's browserAction (the Firefox build).
+  const button =
+    browser.action ?? (browser as { browserAction?: typeof browser.action }).browserAction;
+  if (tabId === undefined || !button) return;
+  await button.setBadgeBackgroundColor({ tabId, color: BADGE[state].color });
+  await button.setBadgeText({ tabId, text: BADGE[state].text });
 }
 
 export function registerPageCapture() {
