@@ -57,8 +57,7 @@ async function captureTab(tabId: number | undefined, facts: PageFacts) {
     () => "error" as const,
   );
   // MV3's action is MV2's browserAction (the Firefox build).
-  const button =
-    browser.action ?? (browser as { browserAction?: typeof browser.action }).browserAction;
+  const button = browser.action ?? browser.browserAction;
   if (tabId === undefined || !button) return;
   await button.setBadgeBackgroundColor({ tabId, color: BADGE[state].color });
   await button.setBadgeText({ tabId, text: BADGE[state].text });
