@@ -2,7 +2,7 @@
 import { apiClient, unwrap } from "./api";
 import { ExtensionError } from "./errors";
 import type { SessionView, Workspace } from "./protocol";
-import { apiOriginItem, sessionItem, workspaceIdItem } from "./storage";
+import { apiOriginItem, sessionItem, workspaceIdItem, workspacesItem } from "./storage";
 
 export async function signedInClient() {
   const [origin, session, workspaceId] = await Promise.all([
@@ -14,13 +14,21 @@ export async function signedInClient() {
   return { client: apiClient(origin, { token: session.token, workspaceId }), workspaceId };
 }
 
+function forgetSession() {
+  return Promise.all([
+    sessionItem.setValue(null),
+    workspaceIdItem.setValue(null),
+    workspacesItem.setValue([]),
+  ]);
+}
+
 /** A call made while signed in; an expired or revoked session signs the extension out. */
 export async function whileSignedIn<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
     if (error instanceof ExtensionError && error.status === 401) {
-      await Promise.all([sessionItem.setValue(null), workspaceIdItem.setValue(null)]);
+      await forgetSession();
       throw new ExtensionError("SIGNED_OUT", "Your session ended. Sign in again.", 401);
     }
     throw error;
@@ -30,6 +38,7 @@ export async function whileSignedIn<T>(call: Promise<T>): Promise<T> {
 async function fetchWorkspaces(): Promise<Workspace[]> {
   const { client } = await signedInClient();
   const me = await whileSignedIn(unwrap<{ workspaces: Workspace[] }>(client.api.auth.me.$get()));
+  await workspacesItem.setValue(me.workspaces);
   return me.workspaces;
 }
 
@@ -38,15 +47,28 @@ export async function sessionView(): Promise<SessionView> {
     apiOriginItem.getValue(),
     sessionItem.getValue(),
   ]);
-  if (!session) return { apiOrigin, user: null, workspaces: [], workspaceId: null };
-  const workspaces = await fetchWorkspaces();
+  if (!session) return { apiOrigin, user: null, workspaces: [], workspaceId: null, offline: false };
+  let workspaces: Workspace[];
+  try {
+    workspaces = await fetchWorkspaces();
+  } catch (error) {
+    if (!(error instanceof ExtensionError) || error.status !== 0) throw error;
+    // Offline is no reason to look signed out: the queue and what we know still show.
+    return {
+      apiOrigin,
+      user: session.user,
+      workspaces: await workspacesItem.getValue(),
+      workspaceId: await workspaceIdItem.getValue(),
+      offline: true,
+    };
+  }
   let workspaceId = await workspaceIdItem.getValue();
   // Keep the chosen workspace while it is still one of theirs; else their first.
   if (!workspaces.some((workspace) => workspace.id === workspaceId)) {
     workspaceId = workspaces[0]?.id ?? null;
     await workspaceIdItem.setValue(workspaceId);
   }
-  return { apiOrigin, user: session.user, workspaces, workspaceId };
+  return { apiOrigin, user: session.user, workspaces, workspaceId, offline: false };
 }
 
 export async function signIn(email: string, password: string): Promise<SessionView> {
@@ -72,7 +94,7 @@ export async function signOut(): Promise<SessionView> {
     // Revoke on the server when we can; signing out locally must work offline too.
     await unwrap(client.api.auth.signout.$post()).catch(() => undefined);
   }
-  await Promise.all([sessionItem.setValue(null), workspaceIdItem.setValue(null)]);
+  await forgetSession();
   return sessionView();
 }
 
@@ -102,7 +124,7 @@ export async function setApiOrigin(input: string): Promise<SessionView> {
   await unwrap(apiClient(origin).api.health.$get());
   if (origin !== (await apiOriginItem.getValue())) {
     // A session belongs to one API.
-    await Promise.all([sessionItem.setValue(null), workspaceIdItem.setValue(null)]);
+    await forgetSession();
   }
   await apiOriginItem.setValue(origin);
   return sessionView();

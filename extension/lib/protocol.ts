@@ -41,6 +41,8 @@ export interface SessionView {
   user: { id: string; email: string; name: string } | null;
   workspaces: Workspace[];
   workspaceId: string | null;
+  /** The API could not be reached: the workspaces are the ones last seen. */
+  offline: boolean;
 }
 
 /** Where a capture stands: landed (with its item), queued for retry, or refused. */

@@ -8,7 +8,7 @@ import { youtubePage } from "../selectors/youtube";
 export interface Sender {
   id?: string;
   url?: string;
-  tab?: { id?: number };
+  tab?: { id?: number; url?: string };
   frameId?: number;
 }
 
@@ -36,11 +36,15 @@ export function isYouTubeTab(
   }
 }
 
-/** A video id the sending tab is actually showing (a page message names only its own video). */
+/**
+ * A video id the sending tab is actually showing (a page message names only its own video).
+ * The tab's URL, not the sender's: Chromium keeps `sender.url` at the address the page loaded
+ * with, and YouTube moves between videos with pushState.
+ */
 export function tabShowsVideo(sender: Sender, videoId: string | undefined): boolean {
   if (!videoId) return true;
   try {
-    return youtubePage(new URL(sender.url ?? ""))?.videoId === videoId;
+    return youtubePage(new URL(sender.tab?.url ?? sender.url ?? ""))?.videoId === videoId;
   } catch {
     return false;
   }

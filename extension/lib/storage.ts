@@ -5,6 +5,7 @@
 import { storage } from "wxt/utils/storage";
 import type { CreateContentInput } from "../../shared/content";
 import type { ErrorView } from "./errors";
+import type { Workspace } from "./protocol";
 
 export const DEFAULT_API_ORIGIN: string = import.meta.env.WXT_API_ORIGIN ?? "http://localhost:8787";
 
@@ -20,6 +21,9 @@ export interface StoredSession {
 export const sessionItem = storage.defineItem<StoredSession | null>("local:session", {
   fallback: null,
 });
+
+/** The workspaces last seen, so the panel still knows them while the API is unreachable. */
+export const workspacesItem = storage.defineItem<Workspace[]>("local:workspaces", { fallback: [] });
 
 export const workspaceIdItem = storage.defineItem<string | null>("local:workspaceId", {
   fallback: null,

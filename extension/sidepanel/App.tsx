@@ -57,5 +57,17 @@ export function App() {
   if (!session.user) {
     return <SignInForm apiOrigin={session.apiOrigin} notice={notice} onSignedIn={onSession} />;
   }
-  return <SignedInPanel session={session} onSession={onSession} onSessionLost={onSessionLost} />;
+  return (
+    <>
+      {session.offline && (
+        <p className="notice" role="status">
+          You're offline — captures are kept and sent when CreatorOps is reachable.{" "}
+          <button type="button" className="link" onClick={() => void refreshSession()}>
+            Check again
+          </button>
+        </p>
+      )}
+      <SignedInPanel session={session} onSession={onSession} onSessionLost={onSessionLost} />
+    </>
+  );
 }

@@ -52,5 +52,12 @@ describe("message senders", () => {
     ).toBe(true);
     expect(tabShowsVideo({ url: "https://www.youtube.com/" }, "abcdefghijk")).toBe(false);
     expect(tabShowsVideo(sender, undefined)).toBe(true);
+    // After YouTube's pushState navigation only the tab's URL is current.
+    const navigated = {
+      url: watch,
+      tab: { id: 3, url: "https://www.youtube.com/watch?v=nextVideo01" },
+    };
+    expect(tabShowsVideo(navigated, "nextVideo01")).toBe(true);
+    expect(tabShowsVideo(navigated, "dQw4w9WgXcQ")).toBe(false);
   });
 });

@@ -23,6 +23,7 @@ const signedIn: SessionView = {
   user: { id: "usr_1", email: "maya@example.com", name: "Maya" },
   workspaces: [workspace] as unknown as SessionView["workspaces"],
   workspaceId: "ws_1",
+  offline: false,
 };
 const signedOut: SessionView = { ...signedIn, user: null, workspaceId: null, workspaces: [] };
 
