@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
 import { DEFAULT_API_ORIGIN } from "../lib/storage";
+import { Brand } from "./Brand";
 import { explainError } from "./errors";
 import { Field } from "./Field";
 
@@ -43,12 +44,7 @@ export function ApiSettings() {
 
   return (
     <main className="options">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          C
-        </span>
-        <h1>CreatorOps AI settings</h1>
-      </div>
+      <Brand title="CreatorOps AI settings" />
       <form className="card stack" onSubmit={save}>
         <Field label="API address">
           {(id) => (

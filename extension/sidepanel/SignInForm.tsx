@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { browser } from "wxt/browser";
 import { ask } from "../lib/ask";
 import type { SessionView } from "../lib/protocol";
+import { Brand } from "./Brand";
 import { explainError } from "./errors";
 import { Field } from "./Field";
 
@@ -32,12 +33,7 @@ export function SignInForm({ apiOrigin, notice, onSignedIn }: Props) {
 
   return (
     <main className="sign-in">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          C
-        </span>
-        <h1>CreatorOps AI</h1>
-      </div>
+      <Brand title="CreatorOps AI" />
       <p className="muted">Sign in to save ideas and repurpose them for every platform.</p>
       {notice && !error ? (
         <p className="notice" role="status">
