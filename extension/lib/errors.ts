@@ -22,9 +22,14 @@ export class ExtensionError extends Error {
     this.name = "ExtensionError";
   }
 
-  /** Worth trying again later: no answer, a server fault, or a rate limit. */
+  /**
+   * Worth trying again later: no answer, a server fault, a rate limit, or no session yet (a
+   * capture waits for the creator to sign in again rather than being dropped).
+   */
   get retryable() {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    return (
+      this.status === 0 || this.status === 429 || this.status >= 500 || this.code === "SIGNED_OUT"
+    );
   }
 }
 

@@ -119,7 +119,13 @@ export function registerHandlers() {
   });
 
   onPanelMessage("session", sessionView);
-  onPanelMessage("signIn", ({ email, password }) => signIn(email, password));
+  onPanelMessage("signIn", async ({ email, password }) => {
+    const session = await signIn(email, password);
+    // Captures that waited for a session go now.
+    await makeAllDue();
+    void sendQueuedCaptures();
+    return session;
+  });
   onPanelMessage("signOut", signOut);
   onPanelMessage("selectWorkspace", selectWorkspace);
   onPanelMessage("setApiOrigin", setApiOrigin);

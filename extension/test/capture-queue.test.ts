@@ -182,6 +182,14 @@ describe("capture queue", () => {
     expect(outcomes.flatMap((outcome) => outcome.landed)).toHaveLength(1);
   });
 
+  it("keeps a capture made while signed out until the creator signs in again", async () => {
+    const api = fakeApi();
+    api.state.refuse = new ExtensionError("SIGNED_OUT", "Your session ended", 401);
+    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    await sendDueCaptures(api.send, () => T0);
+    expect((await readQueue())[0]).toMatchObject({ state: "pending", attempts: 1 });
+  });
+
   it("retries a 429 no sooner than Retry-After", async () => {
     const api = fakeApi();
     api.state.refuse = new ExtensionError("RATE_LIMITED", "slow down", 429, {
