@@ -67,14 +67,17 @@ export function discardCapture(captureId: string) {
   });
 }
 
-/** Makes every queued capture due now (the panel's "Retry now"); refused ones get another go. */
-export function makeAllDue(now = Date.now()) {
+/**
+ * Makes queued captures due now: the pending ones (a sign-in, a browser start), or with
+ * `refusedToo` also those the API refused (the creator's "Retry now").
+ */
+export function makeDue({ refusedToo = false, now = Date.now() } = {}) {
   return updateQueue((queue) => {
-    const due = queue.map((capture) => ({
-      ...capture,
-      state: "pending" as const,
-      nextAttemptAt: now,
-    }));
+    const due = queue.map((capture) =>
+      capture.state === "pending" || refusedToo
+        ? { ...capture, state: "pending" as const, nextAttemptAt: now }
+        : capture,
+    );
     return { queue: due, value: due };
   });
 }

@@ -14,7 +14,7 @@ import {
   whileSignedIn,
 } from "./account";
 import { unwrap } from "./api";
-import { discardCapture, makeAllDue, readQueue } from "./capture-queue";
+import { discardCapture, makeDue, readQueue } from "./capture-queue";
 import { capture, sendQueuedCaptures } from "./captures";
 import { ExtensionError, errorView } from "./errors";
 import { openPanel } from "./panel";
@@ -122,7 +122,7 @@ export function registerHandlers() {
   onPanelMessage("signIn", async ({ email, password }) => {
     const session = await signIn(email, password);
     // Captures that waited for a session go now.
-    await makeAllDue();
+    await makeDue();
     void sendQueuedCaptures();
     return session;
   });
@@ -159,7 +159,7 @@ export function registerHandlers() {
   });
   onPanelMessage("captures", readQueue);
   onPanelMessage("retryCaptures", async () => {
-    await makeAllDue();
+    await makeDue({ refusedToo: true });
     await sendQueuedCaptures();
     return readQueue();
   });

@@ -6,7 +6,7 @@ import {
   enqueueCapture,
   FIRST_RETRY_MS,
   MAX_RETRY_MS,
-  makeAllDue,
+  makeDue,
   readQueue,
   retryDelay,
   sendDueCaptures,
@@ -217,9 +217,11 @@ describe("capture queue", () => {
     await sendDueCaptures(api.send, () => T0 + MAX_RETRY_MS * 10);
     expect(api.state.calls).toBe(1);
 
-    // "Retry now" gives it another go; once it is fixed server-side it lands.
+    // A sign-in wakes only pending captures; "Retry now" gives a refused one another go.
+    await makeDue({ now: T0 + 1 });
+    expect((await readQueue())[0]?.state).toBe("failed");
     api.state.refuse = null;
-    await makeAllDue(T0 + 1);
+    await makeDue({ refusedToo: true, now: T0 + 1 });
     expect((await sendDueCaptures(api.send, () => T0 + 1)).landed).toHaveLength(1);
 
     const other = await enqueueCapture(video("bbbbbbbbbbb"), "ws_1", { now: T0 });
