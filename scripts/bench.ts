@@ -5,12 +5,11 @@
  *  2. Throughput of GET /api/content against `wrangler dev` under autocannon (20 connections),
  *     as a ratio to the no-database health route measured in the same run.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { signUp, startEdge } from "../e2e/harness/edge";
 
 const CONNECTIONS = 20;
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -54,44 +53,14 @@ function d1Budgets(): boolean {
   return run.status === 0;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
+/** `wrangler d1 …` against the bench edge's local state. */
 function wrangler(args: string[], persistTo: string) {
   const result = spawnSync(
     "node_modules/.bin/wrangler",
     [...args, "--local", "--persist-to", persistTo],
-    {
-      env: quietEnv,
-      encoding: "utf8",
-    },
+    { env: quietEnv, encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stderr}`);
-}
-
-async function waitForHealth(base: string, server: ChildProcess) {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    if (server.exitCode !== null) throw new Error("wrangler dev exited early");
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("wrangler dev did not become ready");
 }
 
 async function load(title: string, url: string, headers: Record<string, string>) {
@@ -118,42 +87,20 @@ async function throughput() {
   section(
     `Throughput under load (autocannon, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per route, wrangler dev)`,
   );
-  const persistTo = mkdtempSync(join(tmpdir(), "creatorops-bench-"));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  wrangler(["d1", "migrations", "apply", "DB"], persistTo);
-  const server = spawn(
-    "node_modules/.bin/wrangler",
-    [
-      ...["dev", "--local", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo],
-      // Measure the API, not the 429 path: every rate limit is raised for the run.
-      ...["--var", "RATE_LIMIT_SCALE:1000000", "--log-level", "error"],
-    ],
-    { env: quietEnv, stdio: ["ignore", "ignore", "inherit"] },
-  );
+  // The e2e harness's edge: a free port, fresh state, every rate limit raised for the run
+  // (measure the API, not the 429 path).
+  const edge = await startEdge({ vars: { RATE_LIMIT_SCALE: "1000000" }, quiet: true });
+  const base = `http://127.0.0.1:${edge.port}`;
   try {
-    await waitForHealth(base, server);
-    const signup = await fetch(`${base}/api/auth/signup`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        email: "load@example.com",
-        password: "load-test-password",
-        client: "api",
-      }),
-    });
-    const { data } = (await signup.json()) as {
-      data: { token: string; workspaceId: string; user: { id: string } };
-    };
-
+    const user = await signUp(base, "load@example.com", "load-test-password");
     const values: string[] = [];
     for (let i = 0; i < ITEMS; i++) {
       const at = Date.UTC(2026, 0, 1) + i * 60_000;
       values.push(
-        `('cnt_load${i}', '${data.workspaceId}', 'Idea ${i}', 'manual', '["x"]', '[]', 'idea', '${data.user.id}', ${at}, ${at})`,
+        `('cnt_load${i}', '${user.workspaceId}', 'Idea ${i}', 'manual', '["x"]', '[]', 'idea', '${user.userId}', ${at}, ${at})`,
       );
     }
-    const seedFile = join(persistTo, "seed.sql");
+    const seedFile = join(edge.persistDir, "seed.sql");
     const statements: string[] = [];
     for (let i = 0; i < values.length; i += 500) {
       statements.push(
@@ -161,9 +108,9 @@ async function throughput() {
       );
     }
     writeFileSync(seedFile, statements.join("\n"));
-    wrangler(["d1", "execute", "DB", "--file", seedFile], persistTo);
+    wrangler(["d1", "execute", "DB", "--file", seedFile], edge.persistDir);
 
-    const auth = { Authorization: `Bearer ${data.token}` };
+    const auth = { Authorization: `Bearer ${user.token}` };
     // Warm both routes so the first requests do not measure start-up.
     await fetch(`${base}/api/content?limit=50`, { headers: auth });
     const health = await load("GET /api/health (no database)", `${base}/api/health`, {});
@@ -177,9 +124,7 @@ async function throughput() {
     console.log(`content list throughput = ${(ratio * 100).toFixed(1)}% of the health route`);
     return content["non-2xx"] === 0 && content.errors === 0;
   } finally {
-    server.kill("SIGINT");
-    await new Promise((resolve) => server.once("exit", resolve));
-    rmSync(persistTo, { recursive: true, force: true });
+    await edge.dispose();
   }
 }
 

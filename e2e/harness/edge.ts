@@ -95,6 +95,8 @@ export interface TestEdge {
 export interface EdgeOptions {
   /** Extra `--var NAME:VALUE` pairs. */
   vars?: Record<string, string>;
+  /** Only errors in wrangler's output (a load run would otherwise log every request). */
+  quiet?: boolean;
   /** How long to wait for /api/health after a start. */
   readyTimeoutMs?: number;
 }
@@ -151,6 +153,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<TestEdge> {
       ...["dev", "--local", "--port", String(port), "--ip", "127.0.0.1"],
       ...["--persist-to", persistDir, "--inspector-port", String(inspectorPort)],
       "--show-interactive-dev-session=false",
+      ...(options.quiet ? ["--log-level", "error"] : []),
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ];
     // Its own process group: stop() kills wrangler and the workerd it started, together.
@@ -261,6 +264,7 @@ export class ApiUser {
     readonly password: string,
     readonly token: string,
     readonly workspaceId: string,
+    readonly userId: string,
   ) {}
 
   async request<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -307,7 +311,7 @@ export async function signUp(
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email, password, client: "api" }),
   });
-  const signup = (await res.json()) as Envelope<{ token: string }>;
+  const signup = (await res.json()) as Envelope<{ token: string; user: { id: string } }>;
   if (!signup.success) {
     throw new Error(`signup → ${res.status} ${signup.error.code}: ${signup.error.message}`);
   }
@@ -317,5 +321,5 @@ export async function signUp(
   const me = (await meRes.json()) as Envelope<{ workspaces: { id: string }[] }>;
   const workspaceId = me.success ? me.data.workspaces[0]?.id : undefined;
   if (!workspaceId) throw new Error(`GET /api/auth/me gave no workspace (${meRes.status})`);
-  return new ApiUser(origin, email, password, signup.data.token, workspaceId);
+  return new ApiUser(origin, email, password, signup.data.token, workspaceId, signup.data.user.id);
 }
