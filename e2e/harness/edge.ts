@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ApiEnvelope } from "../../shared/envelope";
 import { ROOT } from "./paths";
 
 const WRANGLER = `${ROOT}node_modules/.bin/wrangler`;
@@ -232,10 +233,6 @@ export async function startEdge(options: EdgeOptions = {}): Promise<TestEdge> {
 
 // ── API helpers: what the tests check behind the extension's back ──
 
-type Envelope<T> =
-  | { success: true; data: T }
-  | { success: false; error: { message: string; code: string } };
-
 export interface ApiContentItem {
   id: string;
   title: string;
@@ -277,7 +274,7 @@ export class ApiUser {
         ...init.headers,
       },
     });
-    const body = (await res.json()) as Envelope<T>;
+    const body = (await res.json()) as ApiEnvelope<T>;
     if (!body.success) {
       throw new Error(`${init.method ?? "GET"} ${path} → ${res.status} ${body.error.code}`);
     }
@@ -311,14 +308,14 @@ export async function signUp(
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ email, password, client: "api" }),
   });
-  const signup = (await res.json()) as Envelope<{ token: string; user: { id: string } }>;
+  const signup = (await res.json()) as ApiEnvelope<{ token: string; user: { id: string } }>;
   if (!signup.success) {
     throw new Error(`signup → ${res.status} ${signup.error.code}: ${signup.error.message}`);
   }
   const meRes = await fetch(`${origin}/api/auth/me`, {
     headers: { Authorization: `Bearer ${signup.data.token}` },
   });
-  const me = (await meRes.json()) as Envelope<{ workspaces: { id: string }[] }>;
+  const me = (await meRes.json()) as ApiEnvelope<{ workspaces: { id: string }[] }>;
   const workspaceId = me.success ? me.data.workspaces[0]?.id : undefined;
   if (!workspaceId) throw new Error(`GET /api/auth/me gave no workspace (${meRes.status})`);
   return new ApiUser(origin, email, password, signup.data.token, workspaceId, signup.data.user.id);

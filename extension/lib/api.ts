@@ -5,7 +5,7 @@
  */
 import { hc } from "hono/client";
 import type { AppType } from "../../edge/app";
-import type { ApiErrorBody } from "../../shared/envelope";
+import type { ApiEnvelope } from "../../shared/envelope";
 import { WORKSPACE_HEADER } from "../../shared/workspaces";
 import { ExtensionError } from "./errors";
 
@@ -18,8 +18,6 @@ export function apiClient(origin: string, auth?: { token: string; workspaceId?: 
   return hc<AppType>(origin, { headers });
 }
 
-type Envelope<T> = { success: true; data: T } | { success: false; error: ApiErrorBody };
-
 /** Awaits a client call and answers its `data`, or throws an ExtensionError. */
 export async function unwrap<T>(
   call: Promise<{ status: number; headers: Headers; json(): Promise<unknown> }>,
@@ -30,7 +28,7 @@ export async function unwrap<T>(
   } catch {
     throw new ExtensionError("OFFLINE", "Can't reach CreatorOps. Check your connection.", 0);
   }
-  const body = (await res.json().catch(() => undefined)) as Envelope<T> | undefined;
+  const body = (await res.json().catch(() => undefined)) as ApiEnvelope<T> | undefined;
   if (body?.success) return body.data;
   const retryAfter = Number(res.headers.get("Retry-After"));
   throw new ExtensionError(
