@@ -44,19 +44,31 @@ export async function relayRepurpose(port: Port, request: RepurposeRequest) {
     const events = res.body
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new EventSourceParserStream());
-    for await (const message of events as unknown as AsyncIterable<{
-      event?: string;
-      data: string;
-    }>) {
-      const data = JSON.parse(message.data);
-      if (message.event === "progress") post({ type: "progress", stage: String(data.stage) });
-      else if (message.event === "text") post({ type: "text", delta: String(data.delta) });
-      else if (message.event === "done") post({ type: "done", outcome: data.data });
-      else if (message.event === "error") {
-        const { code, message: text, details } = data.error;
-        throw new ExtensionError(code, text, code === "QUOTA_EXCEEDED" ? 402 : 500, { details });
+    try {
+      for await (const message of events as unknown as AsyncIterable<{
+        event?: string;
+        data: string;
+      }>) {
+        const data = JSON.parse(message.data);
+        if (message.event === "progress") post({ type: "progress", stage: String(data.stage) });
+        else if (message.event === "text") post({ type: "text", delta: String(data.delta) });
+        else if (message.event === "done") return post({ type: "done", outcome: data.data });
+        else if (message.event === "error") {
+          const { code, message: text, details } = data.error;
+          throw new ExtensionError(code, text, code === "QUOTA_EXCEEDED" ? 402 : 500, {
+            details,
+          });
+        }
       }
+    } catch (error) {
+      if (error instanceof ExtensionError || abort.signal.aborted) throw error;
     }
+    // The stream broke or ended without its last event. The API finishes the run on its own
+    // (every variant saved, or none and the credits refunded), so the item itself will tell.
+    throw new ExtensionError(
+      "OFFLINE",
+      "The connection dropped before repurposing finished. Reopen the item to see its variants.",
+    );
   } catch (error) {
     if (!abort.signal.aborted) post({ type: "error", error: errorView(error) });
   }
