@@ -32,6 +32,13 @@ async function item(user: TestUser, body: Record<string, unknown>) {
   return res.body.data;
 }
 
+/** Repurposes an item (JSON answer) and returns its variants; fails the test on anything but 200. */
+async function repurpose(user: TestUser, id: string, platforms: string[]) {
+  const res = await api(`/api/content/${id}/repurpose`, as(user, { body: { platforms } }));
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data.variants;
+}
+
 const list = (user: TestUser, query = "") => api(`/api/content${query}`, as(user));
 
 async function titles(user: TestUser, query: string): Promise<string[]> {
@@ -169,11 +176,7 @@ describe("create and read", () => {
     expect(empty.status).toBe(200);
     expect(empty.body.data).toMatchObject({ ...created, variants: [] });
 
-    const out = await api(
-      `/api/content/${created.id}/repurpose`,
-      as(owner, { body: { platforms: ["x", "linkedin"] } }),
-    );
-    expect(out.status, JSON.stringify(out.body)).toBe(200);
+    await repurpose(owner, created.id, ["x", "linkedin"]);
     const got = await api(`/api/content/${created.id}`, as(owner));
     expect(got.status).toBe(200);
     expect(got.body.data.variants).toHaveLength(2);
@@ -722,12 +725,8 @@ describe("variants", () => {
       notes:
         "One lamp is not enough. Bounce the light off a white card. Keep the background darker than your face.",
     });
-    const out = await api(
-      `/api/content/${created.id}/repurpose`,
-      as(owner, { body: { platforms: ["x"] } }),
-    );
-    expect(out.status, JSON.stringify(out.body)).toBe(200);
-    const [variant] = out.body.data.variants;
+    const variants = await repurpose(owner, created.id, ["x"]);
+    const [variant] = variants;
     expect(variant).toMatchObject({ contentId: created.id, platform: "x", generatedBy: "ai" });
     return { contentId: created.id as string, variant };
   }
@@ -813,12 +812,8 @@ describe("another tenant", () => {
       title: "Private plan",
       notes: "A lamp, a card and a darker background make the shot.",
     });
-    const out = await api(
-      `/api/content/${created.id}/repurpose`,
-      as(victim, { body: { platforms: ["x"] } }),
-    );
-    expect(out.status, JSON.stringify(out.body)).toBe(200);
-    const variantId = out.body.data.variants[0].id;
+    const variants = await repurpose(victim, created.id, ["x"]);
+    const variantId = variants[0].id;
     const snapshot = async () => ({
       items: await contentRows(victim.workspaceId),
       variants: (
@@ -978,11 +973,7 @@ describe("more on capture, delete and variants", () => {
       title: "Kept whole",
       notes: "A lamp, a card and a darker background make the shot. Try it today.",
     });
-    const out = await api(
-      `/api/content/${created.id}/repurpose`,
-      as(owner, { body: { platforms: ["x", "linkedin"] } }),
-    );
-    expect(out.status, JSON.stringify(out.body)).toBe(200);
+    await repurpose(owner, created.id, ["x", "linkedin"]);
     const before = (await api(`/api/content/${created.id}`, as(owner))).body.data;
     await api(`/api/content/${created.id}`, as(owner, { method: "DELETE" }));
     expectError(await api(`/api/content/${created.id}/variants`, as(owner)), 404, "NOT_FOUND");
@@ -998,12 +989,8 @@ describe("more on capture, delete and variants", () => {
       title: "Deleted with variants",
       notes: "A lamp, a card and a darker background make the shot. Try it today.",
     });
-    const out = await api(
-      `/api/content/${created.id}/repurpose`,
-      as(owner, { body: { platforms: ["x"] } }),
-    );
-    expect(out.status, JSON.stringify(out.body)).toBe(200);
-    const variantId = out.body.data.variants[0].id;
+    const variants = await repurpose(owner, created.id, ["x"]);
+    const variantId = variants[0].id;
     await api(`/api/content/${created.id}`, as(owner, { method: "DELETE" }));
     const path = `/api/content/${created.id}/variants/${variantId}`;
     expectError(
@@ -1024,12 +1011,8 @@ describe("more on capture, delete and variants", () => {
       title: "Long post",
       notes: "A lamp, a card and a darker background make the shot. Try it today.",
     });
-    const out = await api(
-      `/api/content/${created.id}/repurpose`,
-      as(owner, { body: { platforms: ["linkedin"] } }),
-    );
-    expect(out.status, JSON.stringify(out.body)).toBe(200);
-    const variant = out.body.data.variants[0];
+    const variants = await repurpose(owner, created.id, ["linkedin"]);
+    const variant = variants[0];
     const path = `/api/content/${created.id}/variants/${variant.id}`;
     const res = await api(path, as(owner, { method: "PUT", body: { body: "word ".repeat(700) } }));
     expectError(res, 400, "RULE_VIOLATION");
