@@ -112,6 +112,25 @@ const apiError = (status: number, message: string, type: string, code: string | 
   json({ error: { message, type, param: null, code } }, status);
 
 /** A streamed answer: role chunk, content pieces, finish chunk, usage chunk, [DONE]. */
+/** The first SSE chunk of a streamed answer that will never finish: `{"variants":[`. */
+function openingChunk(id: string, model: string) {
+  const chunk = {
+    id,
+    object: "chat.completion.chunk",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        delta: { role: "assistant", content: '{"variants":[', refusal: null },
+        logprobs: null,
+        finish_reason: null,
+      },
+    ],
+  };
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
 function streamed(model: string, pieces: string[]) {
   const base = {
     id: "chatcmpl-stream1",
@@ -452,20 +471,7 @@ describe("OpenAiCompatibleProvider", () => {
 
   it("a stream that stalls mid-answer still times out", { timeout: 20_000 }, async () => {
     fakeOpenAi(({ body, init }) => {
-      const first = `data: ${JSON.stringify({
-        id: "chatcmpl-stall",
-        object: "chat.completion.chunk",
-        created: Math.floor(Date.now() / 1000),
-        model: body.model,
-        choices: [
-          {
-            index: 0,
-            delta: { role: "assistant", content: '{"variants":[', refusal: null },
-            logprobs: null,
-            finish_reason: null,
-          },
-        ],
-      })}\n\n`;
+      const first = openingChunk("chatcmpl-stall", body.model);
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(new TextEncoder().encode(first));
@@ -517,20 +523,7 @@ describe("OpenAiCompatibleProvider", () => {
   it("a stream dropped mid-answer is AI_UNAVAILABLE and worth the fallback model", async () => {
     const spy = fakeOpenAi(({ body }) => {
       if (body.model === FALLBACK) return streamed(body.model, [JSON.stringify(variants)]);
-      const first = `data: ${JSON.stringify({
-        id: "chatcmpl-drop",
-        object: "chat.completion.chunk",
-        created: Math.floor(Date.now() / 1000),
-        model: body.model,
-        choices: [
-          {
-            index: 0,
-            delta: { role: "assistant", content: '{"variants":[', refusal: null },
-            logprobs: null,
-            finish_reason: null,
-          },
-        ],
-      })}\n\n`;
+      const first = openingChunk("chatcmpl-drop", body.model);
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(new TextEncoder().encode(first));
