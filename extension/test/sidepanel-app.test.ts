@@ -12,6 +12,7 @@ import {
 } from "../lib/protocol";
 import { captureQueueItem, panelFocusItem } from "../lib/storage";
 import { App } from "../sidepanel/App";
+import { routeMessages } from "./fake-messaging";
 
 /**
  * The side panel in a fake DOM with a stand-in background answering its messages: sign-in,
@@ -75,18 +76,6 @@ function type(input: HTMLInputElement, value: string) {
  * @webext-core/messaging sends with the callback form of chrome.runtime.sendMessage and answers
  * through sendResponse; the fake browser supports neither, so the test routes both.
  */
-function routeMessages() {
-  // The fake's lastError is a "not implemented" stub, which reads as an error on every answer.
-  Object.defineProperty(fakeBrowser.runtime, "lastError", { value: undefined, configurable: true });
-  vi.spyOn(fakeBrowser.runtime, "sendMessage").mockImplementation(((
-    message: unknown,
-    respond: (answer: unknown) => void,
-  ) => {
-    const trigger = fakeBrowser.runtime.onMessage.trigger as (...args: unknown[]) => unknown;
-    void trigger(message, {}, respond);
-  }) as never);
-}
-
 beforeEach(() => {
   fakeBrowser.reset();
   routeMessages();

@@ -3,7 +3,8 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import { ContentScriptContext } from "wxt/utils/content-script-context";
 import type { CreateContentInput } from "../../shared/content";
 import { ACTIONS_HOST, videoActions } from "../features/video-actions";
-import type { ContentItem, VideoState } from "../lib/protocol";
+import { type ContentItem, messaging } from "../lib/protocol";
+import { routeMessages } from "./fake-messaging";
 import watchHtml from "./fixtures/youtube-watch.html?raw";
 
 /**
@@ -38,33 +39,23 @@ let saved: Map<string, string>;
 let saves: CreateContentInput[];
 let ctx: ContentScriptContext;
 
-// The background's side of the page messages, answered in memory.
-vi.mock("../lib/ask", () => ({
-  ask: async (type: string, data: unknown): Promise<unknown> => {
-    if (type === "videoState") {
-      const videoId = data as string;
-      return {
-        signedIn: true,
-        itemId: saved.get(videoId) ?? null,
-        queued: false,
-      } satisfies VideoState;
-    }
-    if (type === "saveVideo") {
-      const body = data as CreateContentInput;
-      saves.push(body);
-      const id = `cnt_${saves.length}`;
-      saved.set(body.source?.videoId ?? "", id);
-      return { state: "saved", item: { id } as ContentItem };
-    }
-    throw new Error(`unexpected message ${type}`);
-  },
-}));
-
 beforeEach(() => {
   fakeBrowser.reset();
   vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response(":host{}"));
   saved = new Map();
   saves = [];
+  // The background's side of the page messages, answered in memory.
+  routeMessages();
+  messaging.onMessage("videoState", ({ data }) => ({
+    ok: true,
+    value: { signedIn: true, itemId: saved.get(data) ?? null, queued: false },
+  }));
+  messaging.onMessage("saveVideo", ({ data }) => {
+    saves.push(data);
+    const id = `cnt_${saves.length}`;
+    saved.set(data.source?.videoId ?? "", id);
+    return { ok: true, value: { state: "saved", item: { id } as ContentItem } };
+  });
   history.replaceState({}, "", `/watch?v=${FIRST}`);
   load(watchHtml);
   ctx = new ContentScriptContext("youtube");
@@ -72,6 +63,7 @@ beforeEach(() => {
 
 afterEach(() => {
   ctx.abort();
+  messaging.removeAllListeners();
   vi.restoreAllMocks();
 });
 
