@@ -1,10 +1,12 @@
 /**
- * Once per e2e run: build the extension (`wxt build` → .output/chrome-mv3) and, when missing,
- * the dashboard (`wrangler dev` refuses to start without its assets directory). Without
- * Chromium there is nothing to drive: say so loudly and let the tests skip.
+ * Once per e2e run: build the dashboard when it is missing or older than its sources
+ * (`wrangler dev` refuses to start without its assets directory, and the dashboard tests must
+ * see the current pages), and the extension (`wxt build` → .output/chrome-mv3). Without
+ * Chromium the browser tests skip, loudly; the API walkthrough still runs.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import {
   ARTIFACTS_DIR,
   chromiumPath,
@@ -24,7 +26,25 @@ function run(title: string, command: string, args: string[]) {
   console.log(`e2e setup: ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
+/** The newest modification time of a file or of any file under a directory. */
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+function dashboardIsStale(): boolean {
+  const built = `${ROOT}dashboard/dist/index.html`;
+  if (!existsSync(built)) return true;
+  const sources = ["index.html", "src", "public", "vite.config.ts"].map((name) =>
+    newestChange(`${ROOT}dashboard/${name}`),
+  );
+  return Math.max(...sources) > statSync(built).mtimeMs;
+}
+
 export default function setup() {
+  if (dashboardIsStale()) run("built the dashboard", "npm", ["run", "build:dashboard"]);
   if (!chromiumPath()) {
     console.warn(missingChromiumBanner());
     return;
@@ -34,9 +54,6 @@ export default function setup() {
     for (const name of readdirSync(ARTIFACTS_DIR)) {
       if (name.startsWith("failed-")) rmSync(`${ARTIFACTS_DIR}/${name}`);
     }
-  }
-  if (!existsSync(`${ROOT}dashboard/dist/index.html`)) {
-    run("built the dashboard", "npm", ["run", "build:dashboard"]);
   }
   // E2E_SKIP_BUILD=1 reuses the last build (or E2E_EXTENSION_DIR's) while iterating on tests.
   if (process.env.E2E_SKIP_BUILD === "1" || process.env.E2E_EXTENSION_DIR) {

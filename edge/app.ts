@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./context";
 import { ApiError, onError, onNotFound } from "./errors";
+import { database } from "./middleware/database";
 import {
   corsForKnownOrigins,
   csrfForCookieSessions,
@@ -24,6 +25,7 @@ const app = new Hono<AppEnv>();
 
 app.use(requestId({ headerName: "X-Request-Id" }));
 app.use(requestLog);
+app.use(database);
 app.use(
   secureHeaders({
     // The API answers JSON only: nothing may be framed, sniffed or run from it.

@@ -63,15 +63,28 @@ function failure(
   return body;
 }
 
-export const onError: ErrorHandler<AppEnv> = (err, c) => {
-  const requestId = c.get("requestId");
+/**
+ * Any thrown value as the envelope's failure body, its HTTP status and headers. The error
+ * handler answers it as JSON; a stream that fails midway sends the same body in its last event.
+ */
+export function errorResponse(
+  err: unknown,
+  requestId: string,
+): { status: ContentfulStatusCode; body: ApiFailure; headers: Record<string, string> } {
   if (err instanceof ApiError) {
-    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-    return c.json(failure(err.code, err.message, requestId, err.issues, err.details), err.status);
+    return {
+      status: err.status,
+      body: failure(err.code, err.message, requestId, err.issues, err.details),
+      headers: err.headers ?? {},
+    };
   }
   if (err instanceof HTTPException) {
     const code = CODE_BY_STATUS[err.status] ?? "INTERNAL_ERROR";
-    return c.json(failure(code, err.message || "Request rejected", requestId), err.status);
+    return {
+      status: err.status,
+      body: failure(code, err.message || "Request rejected", requestId),
+      headers: {},
+    };
   }
   // Unexpected: log the error class and message only (never request bodies or secrets).
   logLine("error", {
@@ -79,7 +92,17 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     action: "unhandled_error",
     error: err instanceof Error ? `${err.name}: ${err.message}` : "non-error thrown",
   });
-  return c.json(failure("INTERNAL_ERROR", "Something went wrong on our side", requestId), 500);
+  return {
+    status: 500,
+    body: failure("INTERNAL_ERROR", "Something went wrong on our side", requestId),
+    headers: {},
+  };
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const { status, body, headers } = errorResponse(err, c.get("requestId"));
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.json(body, status);
 };
 
 export const onNotFound: NotFoundHandler<AppEnv> = (c) =>

@@ -6,6 +6,7 @@
  *  - in headless Chromium against a local edge, signed in: the time from YouTube's
  *    `yt-navigate-finish` to our buttons rendered in the page, over 20 SPA navigations.
  * Exits 1 when a size budget is exceeded or the buttons never came.
+ * `--sizes-only` skips the browser run (no edge needed): build and sizes alone.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -216,7 +217,9 @@ async function main() {
     });
   }
 
-  if (chromiumPath()) {
+  if (process.argv.includes("--sizes-only")) {
+    console.log("(--sizes-only: navigation timing skipped)");
+  } else if (chromiumPath()) {
     const { samples, timedOut } = await measureNavigation();
     const label = `yt-navigate-finish → buttons (n=${NAVIGATIONS})`;
     if (samples.length > 0) {

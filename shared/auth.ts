@@ -14,7 +14,8 @@ export const passwordSchema = z
   .max(256, "Use at most 256 characters");
 
 /** Who asks for the session: the dashboard gets a cookie, the extension and API clients a token. */
-export const authClientSchema = z.enum(["web", "extension", "api"]).default("web");
+export const AUTH_CLIENTS = ["web", "extension", "api"] as const;
+export const authClientSchema = z.enum(AUTH_CLIENTS).default("web");
 export type AuthClient = z.infer<typeof authClientSchema>;
 
 export const signupSchema = z.object({

@@ -22,6 +22,7 @@ export const jobMessageSchema = z.discriminatedUnion("kind", [
     platforms: z.array(platformIdSchema).min(1),
     tone: z.enum(TONES).optional(),
     length: z.enum(LENGTHS).optional(),
+    replaceEdited: z.boolean().optional(),
   }),
 ]);
 export type JobMessage = z.infer<typeof jobMessageSchema>;

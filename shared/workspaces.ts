@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { emailSchema } from "./auth";
+import { idSchema } from "./ids";
 import { roleSchema } from "./roles";
-
-export const idSchema = z.string().min(1).max(64);
 
 export const workspaceNameSchema = z.string().trim().min(1).max(80);
 

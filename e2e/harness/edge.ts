@@ -1,7 +1,8 @@
 /**
- * A real local edge (`wrangler dev` on workerd) for one test file: its own free port and its
- * own fresh D1 / Durable Object state in a temp dir. stop() and start() again keep the same
- * port and state, so a test can take the API away from the extension and bring it back.
+ * A real local edge (`wrangler dev --test-scheduled` on workerd, as `npm run dev` runs it) for
+ * one test file: its own free port and its own fresh D1 / Durable Object state in a temp dir.
+ * stop() and start() again keep the same port and state, so a test can take the API away from
+ * the extension and bring it back.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -55,6 +56,13 @@ function portAcceptsConnections(port: number): Promise<boolean> {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * workerd reports every closed inspector/dev-session WebSocket as an "exception"; it is not an
+ * error of ours and would bury the lines that matter in failure messages.
+ */
+const WORKERD_WEBSOCKET_NOISE = /^.*workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected.*\n?/gm;
+const withoutWorkerdNoise = (text: string) => text.replace(WORKERD_WEBSOCKET_NOISE, "");
+
+/**
  * The id Chrome gives the extension: the first 128 bits of SHA-256 of the manifest `key`,
  * written with the letters a–p. Used to allow the extension's origin like a deployment does.
  */
@@ -91,6 +99,8 @@ export interface TestEdge {
   dispose(): Promise<void>;
   /** The last lines wrangler printed (for failure messages). */
   logs(): string;
+  /** What `scripts/seed.ts` printed, when seeded (`seedDemo`). */
+  readonly seedOutput: string | null;
 }
 
 export interface EdgeOptions {
@@ -100,6 +110,8 @@ export interface EdgeOptions {
   quiet?: boolean;
   /** How long to wait for /api/health after a start. */
   readyTimeoutMs?: number;
+  /** Seed the demo workspace with `scripts/seed.ts` (as `npm run dev` does) before starting. */
+  seedDemo?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -133,6 +145,21 @@ export async function startEdge(options: EdgeOptions = {}): Promise<TestEdge> {
       `wrangler d1 migrations apply failed (${migrate.status ?? migrate.signal}):\n${migrate.stdout}\n${migrate.stderr}`,
     );
   }
+  let seedOutput: string | null = null;
+  if (options.seedDemo) {
+    const seed = spawnSync(`${ROOT}node_modules/.bin/tsx`, ["scripts/seed.ts"], {
+      cwd: ROOT,
+      env: { ...quietEnv, SEED_PERSIST_TO: persistDir },
+      encoding: "utf8",
+    });
+    if (seed.status !== 0) {
+      rmSync(persistDir, { recursive: true, force: true });
+      throw new Error(
+        `scripts/seed.ts failed (${seed.status ?? seed.signal}):\n${seed.stdout}\n${seed.stderr}`,
+      );
+    }
+    seedOutput = seed.stdout;
+  }
 
   const vars: Record<string, string> = {
     APP_ORIGIN: origin,
@@ -143,7 +170,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<TestEdge> {
   let child: ChildProcess | null = null;
   let output: string[] = [];
   const remember = (chunk: Buffer) => {
-    output.push(chunk.toString());
+    output.push(withoutWorkerdNoise(chunk.toString()));
     if (output.length > 400) output = output.slice(-200);
   };
 
@@ -151,7 +178,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<TestEdge> {
     if (child) return;
     const inspectorPort = await freePort();
     const args = [
-      ...["dev", "--local", "--port", String(port), "--ip", "127.0.0.1"],
+      ...["dev", "--local", "--test-scheduled", "--port", String(port), "--ip", "127.0.0.1"],
       ...["--persist-to", persistDir, "--inspector-port", String(inspectorPort)],
       "--show-interactive-dev-session=false",
       ...(options.quiet ? ["--log-level", "error"] : []),
@@ -228,6 +255,7 @@ export async function startEdge(options: EdgeOptions = {}): Promise<TestEdge> {
       rmSync(persistDir, { recursive: true, force: true });
     },
     logs,
+    seedOutput,
   };
 }
 

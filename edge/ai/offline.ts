@@ -1,52 +1,120 @@
 /**
- * The offline repurposer, used when no AI key is configured: extractive and deterministic (no
- * randomness, no clock), so the same source and options always give the same drafts. It picks
- * the source's best sentences, wraps them in each platform's shape and checks the result.
+ * The offline provider, used when no AI key is configured: extractive and deterministic (no
+ * randomness, no clock), so the same source and options always give the same drafts, with no
+ * network and no cost. It reads the whole piece (title, body, captured description and
+ * selection — never private notes), picks its key sentences and keywords, and writes each
+ * platform's draft in that platform's shape and the asked tone and length; every draft passes
+ * `checkVariant`.
  */
 import {
   checkVariant,
   countChars,
   extractHashtags,
+  PLATFORM_RULES,
   type PlatformId,
   type VariantDraft,
 } from "../../shared/platforms";
 import { repairVariant, shortenAtWord, toHookLine } from "../../shared/repair";
+import { stripBidiControls } from "../../shared/text";
 import { splitThread } from "../../shared/thread";
+import type {
+  AiProvider,
+  RepurposeOptions,
+  RepurposeRequest,
+  RepurposeResult,
+  RepurposeSource,
+} from "./provider";
 import {
   asSentence,
-  capitalize,
+  camelCase,
+  chooseDistinct,
+  countKeywords,
   emojiOf,
-  keywordsOf,
   normalizeSpace,
-  rankKeywords,
   rankSentences,
+  rankTerms,
+  type SentenceWords,
+  sampleEvenly,
+  sentenceWords,
   splitSentences,
   spokenSentences,
+  wordsAtLeast,
 } from "./text";
 
-export interface RepurposeSource {
-  title: string;
-  notes?: string | null;
-  description?: string | null;
-  selection?: string | null;
-  url?: string | null;
-  channel?: string | null;
+/** The model name the offline provider answers with; part of the cache key. */
+export const OFFLINE_MODEL = "extractive-v2";
+
+/** Rough token count (≈ 4 characters a token), so usage figures stay comparable with a model's. */
+const approxTokens = (text: string) => Math.ceil(text.length / 4);
+
+/**
+ * The default provider when no AI key is configured: local, free (`paid` is false, so no
+ * credits are charged) and deterministic. Streaming clients get each platform's text through
+ * `onText(platform, delta)`, platform by platform in the order asked, word by word; the deltas
+ * of one platform joined are exactly that draft's `body`.
+ */
+export class OfflineProvider implements AiProvider {
+  readonly name = "offline" as const;
+  readonly model = OFFLINE_MODEL;
+  readonly paid = false;
+
+  async repurpose(request: RepurposeRequest): Promise<RepurposeResult> {
+    request.signal?.throwIfAborted();
+    const material = gather(request.source, request.options);
+    const drafts: VariantDraft[] = [];
+    for (const platform of request.options.platforms) {
+      request.signal?.throwIfAborted();
+      const draft = fitted(platform, material);
+      drafts.push(draft);
+      if (request.onText) {
+        for (const word of draft.body.split(/(?<=\s)/)) request.onText(platform, word);
+      }
+    }
+    const { title, body, description, selection } = request.source;
+    return {
+      drafts,
+      provider: this.name,
+      model: this.model,
+      usage: {
+        promptTokens: approxTokens([title, body, description, selection].filter(Boolean).join("\n")),
+        completionTokens: drafts.reduce((total, draft) => total + approxTokens(draft.body), 0),
+      },
+    };
+  }
 }
 
-export interface RepurposeOptions {
-  platforms: PlatformId[];
-  tone?: "casual" | "professional" | "playful" | "bold";
-  length?: "short" | "medium" | "long";
-  brandVoice?: { description: string; samples: string[] };
+/**
+ * One draft per platform in `options.platforms`, in that order (a platform asked twice gets
+ * the same draft twice). Pure and deterministic; each draft passes `checkVariant`. Reads
+ * `source.title`, `body`, `description` and `selection` (bidirectional controls removed);
+ * bodies past 50,000 characters are read in evenly spaced windows from start to end.
+ */
+export function offlineRepurpose(
+  source: RepurposeSource,
+  options: RepurposeOptions,
+): VariantDraft[] {
+  const material = gather(source, options);
+  return options.platforms.map((platform) => fitted(platform, material));
 }
 
 type Tone = NonNullable<RepurposeOptions["tone"]>;
+type Length = NonNullable<RepurposeOptions["length"]>;
 
-const POINTS_BY_LENGTH = { short: 2, medium: 4, long: 7 } as const;
+/** Creator sentences used per draft: the length option's visible effect. */
+const POINTS_BY_LENGTH: Record<Length, number> = { short: 2, medium: 4, long: 7 };
 /** Sentences past this are clipped, so one run-on cannot crowd out every other point. */
 const MAX_POINT_CHARS = 240;
-/** Only the start of a very long source is ranked; the position score favours it anyway. */
-const MAX_SENTENCES = 300;
+/**
+ * Past this many UTF-16 units of text the piece is read in evenly spaced windows (see
+ * `sampleEvenly`): the work stays bounded and the ending is still read.
+ */
+const MAX_READ_CHARS = 50_000;
+/** Hashtags longer than this read as noise. */
+const MAX_HASHTAG_CHARS = 31;
+const NEWSLETTER_SUBJECT_CHARS = 80;
+const YOUTUBE_BULLET_CHARS = 100;
+/** X shows links as 23 characters, but a link this long is likely junk: it gets no post of its own. */
+const MAX_THREAD_LINK_CHARS = 200;
 
 /**
  * What the brand voice samples do often enough to mirror: an emoji they use (on the hook),
@@ -63,10 +131,12 @@ interface Voice {
 interface Material {
   title: string;
   hook: string;
+  /** The piece's sentences, clipped to `MAX_POINT_CHARS`; the title's own repeat left out. */
   sentences: string[];
-  /** indices into `sentences`, best first */
-  ranked: number[];
-  keywords: string[];
+  /** Indices into `sentences` of the key sentences, best first, none repeating another. */
+  chosen: number[];
+  /** Ready hashtags, best first: the item's tags, then the title's phrase, then keywords. */
+  hashtags: string[];
   maxPoints: number;
   url?: string;
   channel?: string;
@@ -75,64 +145,111 @@ interface Material {
   voice: Voice;
 }
 
-const CLOSERS: Record<Tone, { follow: string; ask: string; save: string }> = {
+/** Our own lines for each tone: how a person writing in that tone would open, ask and close. */
+interface ToneWords {
+  /** X and TikTok: after the points, when there is no link. */
+  follow: string;
+  /** LinkedIn's closing question. */
+  ask: string;
+  /** Instagram's closing. */
+  save: string;
+  /** LinkedIn: the line that introduces the list of points. */
+  takeaways: string;
+  /** LinkedIn's list marker. */
+  marker: (index: number) => string;
+  /** TikTok: the spoken line right after the hook. */
+  opener: string;
+  /** TikTok: the comment prompt. */
+  comment: string;
+  /** Shorts: the closing that sends viewers to the full video. */
+  fullVideo: string;
+  /** Newsletter: the closing that asks readers to write back. */
+  reply: string;
+}
+
+const TONES: Record<Tone, ToneWords> = {
   casual: {
     follow: "Follow for more like this.",
     ask: "What would you add?",
     save: "Save this for later.",
+    takeaways: "Here's what I learned:",
+    marker: () => "→ ",
+    opener: "Here's the deal.",
+    comment: "What would you add? Tell me in the comments.",
+    fullVideo: "The full video is on my channel.",
+    reply: "Hit reply and tell me what you'd add.",
   },
   professional: {
     follow: "Follow for more insights.",
     ask: "How does your team approach this?",
     save: "Save this for reference.",
+    takeaways: "Key takeaways:",
+    marker: () => "• ",
+    opener: "Here's the short version.",
+    comment: "How do you approach this? Share in the comments.",
+    fullVideo: "The full breakdown is on the channel.",
+    reply: "Reply and let me know how your team approaches this.",
   },
   playful: {
     follow: "Follow for part two! 🚀",
     ask: "Your turn: what would you add? 👇",
     save: "Save this for later ✨",
+    takeaways: "The good stuff 👇",
+    marker: () => "👉 ",
+    opener: "Okay, listen up! 👀",
+    comment: "Drop your best tip in the comments! 👇",
+    fullVideo: "Full video on the channel! 🎬",
+    reply: "Hit reply, I read every single one! 💌",
   },
   bold: {
     follow: "Follow if you want more of this.",
     ask: "Agree or disagree?",
     save: "Save this. You'll need it.",
+    takeaways: "No fluff. Just this:",
+    marker: (index) => `${index + 1}. `,
+    opener: "Stop scrolling.",
+    comment: "Disagree? Tell me in the comments.",
+    fullVideo: "Watch the full video. Seriously.",
+    reply: "Reply and tell me I'm wrong.",
   },
 };
 
-export function offlineRepurpose(
-  source: RepurposeSource,
-  options: RepurposeOptions,
-): VariantDraft[] {
-  const material = gather(source, options);
-  return options.platforms.map((platform) => fitted(platform, material));
-}
-
 function gather(source: RepurposeSource, options: RepurposeOptions): Material {
   const tone = options.tone ?? "casual";
-  const text = [source.notes, source.description, source.selection].filter(Boolean).join("\n");
+  const clean = (text: string | null | undefined) => stripBidiControls(text ?? "");
+  const text = sampleEvenly(
+    [source.body, source.description, source.selection].map(clean).filter(Boolean).join("\n"),
+    MAX_READ_CHARS,
+  );
   const seen = new Set<string>();
-  const sentences: string[] = [];
+  const all: string[] = [];
   for (const sentence of splitSentences(text)) {
     const key = sentence.toLowerCase();
-    if (seen.has(key) || sentences.length >= MAX_SENTENCES) continue;
+    if (seen.has(key)) continue;
     seen.add(key);
-    sentences.push(shortenAtWord(sentence, MAX_POINT_CHARS));
+    // UTF-16 length is never below the character count: most sentences skip the exact count.
+    all.push(sentence.length <= MAX_POINT_CHARS ? sentence : shortenAtWord(sentence, MAX_POINT_CHARS));
   }
-  const title = shortenAtWord(normalizeSpace(source.title) || sentences[0] || "New post", 150);
+  const cleanTitle = normalizeSpace(clean(source.title));
+  const title = shortenAtWord(cleanTitle || all[0] || "New post", 150);
   // A description often opens with the title; the hook says it already.
   const titleKey = title.toLowerCase().replace(/[.!?…]+$/u, "");
-  const points = sentences.filter((s) => s.toLowerCase().replace(/[.!?…]+$/u, "") !== titleKey);
-  const url = normalizeSpace(source.url ?? "");
+  const sentences = all.filter((s) => s.toLowerCase().replace(/[.!?…]+$/u, "") !== titleKey);
+  const words = sentences.map(sentenceWords);
+  const titleWords = sentenceWords(title);
+  const counts = countKeywords(titleWords, words);
+  const maxPoints = Math.min(sentences.length, POINTS_BY_LENGTH[options.length ?? "medium"]);
+  const url = normalizeSpace(clean(source.url));
   const validUrl = /^https?:\/\/\S+$/i.test(url) && countChars(url) <= 300 ? url : undefined;
-  const channel = shortenAtWord(normalizeSpace(source.channel ?? ""), 80) || undefined;
-  const voice = voiceOf(options.brandVoice?.samples ?? []);
+  const channel = shortenAtWord(normalizeSpace(clean(source.channel)), 80) || undefined;
+  const voice = voiceOf((options.brandVoice?.samples ?? []).map(clean));
   return {
     title,
     hook: hookFor(title, tone, voice),
-    sentences: points,
-    ranked: rankSentences(points, title),
-    // A keyword used once is rarely what the piece is about; the title counts twice.
-    keywords: rankKeywords(title, points, 2),
-    maxPoints: Math.min(points.length, POINTS_BY_LENGTH[options.length ?? "medium"]),
+    sentences,
+    chosen: chooseDistinct(rankSentences(sentences, words, titleWords, counts), words, maxPoints),
+    hashtags: hashtagsOf(source.tags ?? [], titleWords, rankTerms(counts, 2), voice),
+    maxPoints,
     url: validUrl,
     channel,
     video: /youtube\.com|youtu\.be/i.test(url) || channel !== undefined,
@@ -156,6 +273,7 @@ function voiceOf(samples: string[]): Voice {
 
 /** Our own wording, in the creator's casing. */
 const say = (m: Material, line: string) => (m.voice.lowercase ? line.toLowerCase() : line);
+const toneOf = (m: Material) => TONES[m.tone];
 
 /** The title as a punchy first line; the tone changes the wording a little. */
 function hookFor(title: string, tone: Tone, voice: Voice): string {
@@ -173,32 +291,56 @@ function hookFor(title: string, tone: Tone, voice: Voice): string {
   return voice.lowercase ? hook.toLowerCase() : hook;
 }
 
-/** The best `count` sentences, in the order the source tells them. */
+/**
+ * Hashtags, best first: the item's own tags ("video editing" → "#VideoEditing"), then the
+ * title's first two or three keywords as one tag, then the piece's phrases and keywords used at
+ * least twice — whole words only, never a word that mostly appears inside a phrase.
+ */
+function hashtagsOf(
+  tags: string[],
+  title: SentenceWords,
+  terms: string[][],
+  voice: Voice,
+): string[] {
+  const titleTerm = title.words.slice(0, 3);
+  const combined = titleTerm.length >= 2;
+  const inTitleTag = new Set(combined ? titleTerm : []);
+  const candidates = [
+    ...tags.map((tag) => stripBidiControls(tag).replace(/^#+/, "").split(/\s+/)),
+    ...(combined ? [titleTerm] : []),
+    ...terms.filter((term) => !term.every((word) => inTitleTag.has(word))),
+  ];
+  const seen = new Set<string>();
+  const hashtags: string[] = [];
+  for (const term of candidates) {
+    const text = camelCase(term);
+    const hashtag = `#${voice.lowercase ? text.toLowerCase() : text}`;
+    const key = hashtag.toLowerCase();
+    if (seen.has(key) || !isWholeHashtag(hashtag)) continue;
+    seen.add(key);
+    hashtags.push(hashtag);
+  }
+  return hashtags;
+}
+
+/** A hashtag the platforms read as one tag, of a readable length. */
+const isWholeHashtag = (hashtag: string) =>
+  extractHashtags(hashtag)[0] === hashtag &&
+  (hashtag.length <= MAX_HASHTAG_CHARS || countChars(hashtag) <= MAX_HASHTAG_CHARS);
+
+/** The best `count` key sentences, in the order the piece tells them. */
 function pick(m: Material, count: number): string[] {
-  return m.ranked
+  return m.chosen
     .slice(0, count)
     .sort((a, b) => a - b)
     .map((index) => asSentence(m.sentences[index] as string));
 }
 
-function hashtags(m: Material, count: number): string[] {
-  // Two or three title words make one CamelCase tag; single words then repeat none of them.
-  const titleWords = keywordsOf(m.title).slice(0, 3);
-  const combined = titleWords.length >= 2;
-  const singles = combined ? m.keywords.filter((word) => !titleWords.includes(word)) : m.keywords;
-  const words = combined ? [titleWords.map(capitalize).join(""), ...singles] : singles;
-  const seen = new Set<string>();
-  const tags: string[] = [];
-  for (const word of words) {
-    const tag = say(m, `#${capitalize(word)}`);
-    if (seen.has(tag.toLowerCase()) || extractHashtags(tag)[0] !== tag || countChars(tag) > 31)
-      continue;
-    seen.add(tag.toLowerCase());
-    tags.push(tag);
-    if (tags.length === count) break;
-  }
-  return tags;
-}
+/** The best key sentence alone: the summary. */
+const summaryOf = (m: Material) => {
+  const best = m.chosen[0];
+  return best === undefined ? undefined : asSentence(m.sentences[best] as string);
+};
 
 /** Points grouped into paragraphs of `size` sentences. */
 function paragraphs(points: string[], size: number): string[] {
@@ -210,87 +352,120 @@ function paragraphs(points: string[], size: number): string[] {
 const linkLine = (m: Material) =>
   m.url ? `${m.video ? "Watch the full video:" : "Read the full piece:"} ${m.url}` : "";
 const blocks = (...parts: string[]) => parts.filter(Boolean).join("\n\n");
+const lines = (...parts: string[]) => parts.filter(Boolean).join("\n");
+const hashtagLine = (m: Material, count: number) => m.hashtags.slice(0, count).join(" ");
 
-function script(platform: PlatformId, m: Material, count: number): VariantDraft {
-  const lines = [
-    m.hook,
-    ...pick(m, count).flatMap(spokenSentences),
-    say(m, CLOSERS[m.tone].follow),
-  ];
-  const tags = hashtags(m, 5).join(" ");
-  return { platform, body: [...lines, tags].filter(Boolean).join("\n") };
-}
-
+/**
+ * Each platform's shape. `count` is how many key sentences to use; `fitted` lowers it until the
+ * draft passes the platform's rules.
+ */
 const BUILDERS: Record<PlatformId, (m: Material, count: number) => VariantDraft> = {
+  /** A thread: the hook (with 🧵 unless professional), one post per point, then the link. */
   x: (m, count) => {
     const opener = m.tone === "professional" ? m.hook : `${m.hook} 🧵`;
     const closing =
-      m.url && countChars(m.url) <= 200 ? linkLine(m) : say(m, CLOSERS[m.tone].follow);
-    // Blank lines make the hook and the closing posts of their own.
-    const parts = splitThread(blocks(opener, pick(m, count).join(" "), closing));
+      m.url && countChars(m.url) <= MAX_THREAD_LINK_CHARS
+        ? linkLine(m)
+        : say(m, toneOf(m).follow);
+    // Blank lines make the hook, each point and the closing posts of their own.
+    const parts = splitThread(blocks(opener, ...pick(m, count), closing));
     return { platform: "x", body: parts.join("\n\n"), parts };
   },
-  linkedin: (m, count) => ({
-    platform: "linkedin",
-    body: blocks(
-      m.hook,
-      ...paragraphs(pick(m, count), 2),
-      say(m, CLOSERS[m.tone].ask),
-      hashtags(m, 3).join(" "),
-    ),
-  }),
+  /** Hook, the points as a short list under a tone-worded lead-in, a question, three tags. */
+  linkedin: (m, count) => {
+    const points = pick(m, count);
+    const words = toneOf(m);
+    const list =
+      points.length >= 2
+        ? lines(say(m, words.takeaways), ...points.map((p, i) => words.marker(i) + p))
+        : (points[0] ?? "");
+    return {
+      platform: "linkedin",
+      body: blocks(m.hook, list, say(m, words.ask), hashtagLine(m, 3)),
+    };
+  },
+  /** Hook, one point per paragraph, a save prompt (and "Link in bio."), five tags. */
   instagram: (m, count) => ({
     platform: "instagram",
     body: blocks(
       m.hook,
       ...pick(m, count),
-      say(m, CLOSERS[m.tone].save + (m.url ? " Link in bio." : "")),
-      hashtags(m, 5).join(" "),
+      say(m, toneOf(m).save + (m.url ? " Link in bio." : "")),
+      hashtagLine(m, 5),
     ),
   }),
-  tiktok: (m, count) => script("tiktok", m, count),
-  shorts: (m, count) => script("shorts", m, count),
-  newsletter: (m, count) => {
-    const points = pick(m, count);
+  /** Spoken fast: hook, a tone-worded opener, short lines, a comment prompt, a follow, tags. */
+  tiktok: (m, count) => ({
+    platform: "tiktok",
+    body: lines(
+      m.hook,
+      say(m, toneOf(m).opener),
+      ...pick(m, count).flatMap(spokenSentences),
+      say(m, toneOf(m).comment),
+      say(m, toneOf(m).follow),
+      hashtagLine(m, 4),
+    ),
+  }),
+  /** Spoken for YouTube: hook, short lines, a pointer to the full video, #Shorts and two tags. */
+  shorts: (m, count) => {
+    const shortsTag = say(m, "#Shorts");
+    const tags = m.hashtags.filter((tag) => tag.toLowerCase() !== "#shorts").slice(0, 2);
     return {
-      platform: "newsletter",
-      body: blocks(
-        m.title,
-        ...paragraphs(points, Math.max(2, Math.ceil(points.length / 2))),
-        linkLine(m),
+      platform: "shorts",
+      body: lines(
+        m.hook,
+        ...pick(m, count).flatMap(spokenSentences),
+        say(m, m.video ? toneOf(m).fullVideo : toneOf(m).follow),
+        [shortsTag, ...tags].join(" "),
       ),
     };
   },
+  /** "Subject: …", the points in paragraphs of two, the link, a prompt to reply. No hashtags. */
+  newsletter: (m, count) => ({
+    platform: "newsletter",
+    body: blocks(
+      `Subject: ${shortenAtWord(m.title, NEWSLETTER_SUBJECT_CHARS)}`,
+      ...paragraphs(pick(m, count), 2),
+      linkLine(m),
+      say(m, toneOf(m).reply),
+    ),
+  }),
+  /** The best sentence as the summary, the other points as "In this video:" bullets, links, tags. */
   youtube: (m, count) => {
-    const points = pick(m, count);
-    // With three or more points the first is the summary and the rest are the list.
-    const summary = points[0] ?? asSentence(m.title);
-    const listed = points.length >= 3 ? points.slice(1) : points;
+    const summary = summaryOf(m) ?? asSentence(m.title);
+    // The summary is never repeated as a bullet: the list holds the other points only.
+    const listed = count > 0 ? pick(m, count).filter((point) => point !== summary) : [];
+    const heading = m.video ? "In this video:" : "In this post:";
     const list =
       listed.length > 0
-        ? `In this video:\n${listed.map((p) => `• ${shortenAtWord(p, 100)}`).join("\n")}`
+        ? lines(heading, ...listed.map((p) => `• ${shortenAtWord(p, YOUTUBE_BULLET_CHARS)}`))
         : "";
     const subscribe = m.channel
       ? `Subscribe to ${m.channel} for more.`
       : say(m, "Subscribe for more.");
-    const link = m.url ? `Link: ${m.url}` : "";
     return {
       platform: "youtube",
       body: blocks(
-        summary,
+        count > 0 ? summary : asSentence(m.title),
         list,
-        [subscribe, link].filter(Boolean).join("\n"),
-        hashtags(m, 3).join(" "),
+        lines(subscribe, m.url ? `Link: ${m.url}` : ""),
+        hashtagLine(m, 3),
       ),
     };
   },
 };
 
-/** The fullest draft that passes the rules: fewer points until it fits, then repair, then the title. */
+/**
+ * The fullest draft that passes the rules: fewer points until it fits, then repair, then the
+ * title alone. A draft whose whitespace-separated words already exceed a script's word limit is
+ * skipped without the exact (slower) check.
+ */
 function fitted(platform: PlatformId, m: Material): VariantDraft {
   const build = BUILDERS[platform];
+  const maxWords = PLATFORM_RULES[platform].maxWords;
   for (let count = m.maxPoints; count >= 0; count--) {
     const draft = build(m, count);
+    if (maxWords !== undefined && wordsAtLeast(draft.body) > maxWords) continue;
     if (checkVariant(draft).length === 0) return draft;
   }
   return repairVariant(build(m, 0)) ?? minimalDraft(platform, m.title);

@@ -62,6 +62,7 @@ function isTransient(error: unknown): boolean {
 
 export class OpenAiCompatibleProvider implements AiProvider {
   readonly name = "openai-compatible" as const;
+  readonly paid = true;
   readonly model: string;
   private readonly client: OpenAI;
 
@@ -114,10 +115,11 @@ export class OpenAiCompatibleProvider implements AiProvider {
           { ...body, stream_options: { include_usage: true } },
           { signal },
         );
-        stream.on("content.delta", ({ delta }) => {
+        const platformText = new PlatformTextRelay(onText);
+        stream.on("content.delta", ({ parsed }) => {
           clearTimeout(timer);
           timer = setTimeout(() => deadline.abort(), budgetMs);
-          onText(delta);
+          platformText.update(parsed);
         });
         completion = await stream.finalChatCompletion();
       } else {
@@ -181,4 +183,28 @@ function toApiError(error: unknown): unknown {
     );
   }
   return error;
+}
+
+/**
+ * Turns the growing JSON answer into each platform's own text: the SDK parses the partial
+ * JSON as it streams (`content.delta`'s `parsed`), and each variant's `body` only grows, so the
+ * new text of a platform is what its body gained since the last delta.
+ */
+class PlatformTextRelay {
+  private readonly sent: number[] = [];
+
+  constructor(private readonly onText: NonNullable<RepurposeRequest["onText"]>) {}
+
+  update(parsed: unknown): void {
+    const variants = (parsed as { variants?: unknown } | null)?.variants;
+    if (!Array.isArray(variants)) return;
+    variants.forEach((variant: { platform?: unknown; body?: unknown }, index) => {
+      const platform = platformIdSchema.safeParse(variant?.platform);
+      if (!platform.success || typeof variant.body !== "string") return;
+      const already = this.sent[index] ?? 0;
+      if (variant.body.length <= already) return;
+      this.sent[index] = variant.body.length;
+      this.onText(platform.data, variant.body.slice(already));
+    });
+  }
 }

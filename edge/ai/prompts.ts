@@ -1,5 +1,5 @@
 import { PLATFORM_RULES, type PlatformId } from "../../shared/platforms";
-import type { RepurposeOptions, RepurposeSource } from "./offline";
+import type { RepurposeOptions, RepurposeSource } from "./provider";
 
 function ruleLine(platform: PlatformId): string {
   const rule = PLATFORM_RULES[platform];
@@ -38,8 +38,9 @@ export function repurposeMessages(source: RepurposeSource, options: RepurposeOpt
     source.channel ? `Channel: ${source.channel}` : undefined,
     source.url ? `Link: ${source.url}` : undefined,
     source.description ? `Description:\n${source.description}` : undefined,
+    source.body ? `The piece:\n${source.body}` : undefined,
     source.selection ? `Selected text:\n${source.selection}` : undefined,
-    source.notes ? `Notes:\n${source.notes}` : undefined,
+    source.tags?.length ? `Tags (prefer these as hashtags): ${source.tags.join(", ")}` : undefined,
     `Platforms: ${options.platforms.join(", ")}`,
   ]
     .filter(Boolean)

@@ -1,4 +1,8 @@
-/** Plain-text helpers for the offline repurposer: sentences, keywords, ranking. */
+/**
+ * Plain-text helpers for the offline repurposer: reading a piece, its sentences, its keywords
+ * and its key sentences. Every pass is linear in the length of the text (no sentence-vs-sentence
+ * comparisons), because the whole piece is read inside a Worker's 10 ms CPU budget.
+ */
 
 /** English function words (and a few generic ones like "minutes") to keep out of keywords and hashtags. */
 const STOPWORDS = new Set(
@@ -24,7 +28,6 @@ export const isUrl = (token: string) => /^(?:https?:\/\/|www\.)\S+$/iu.test(toke
 // Abbreviations whose dot does not end a sentence.
 const ABBREVIATIONS = new Set(["mr.", "mrs.", "ms.", "dr.", "e.g.", "i.e.", "vs.", "st.", "no."]);
 const SENTENCE_END = /[.!?…]["'”’)\]]*$/u;
-const BULLET = /^\s*(?:[-*•·–—]|\d{1,2}[.)])\s+/u;
 /** Past this many words a run-on is cut at a comma, and past the maximum anywhere. */
 const RUN_ON_WORDS = 18;
 const MAX_SENTENCE_WORDS = 30;
@@ -32,89 +35,310 @@ const MAX_SENTENCE_WORDS = 30;
 export const normalizeSpace = (text: string) => text.replace(/\s+/g, " ").trim();
 
 /**
- * Sentences in order. Line breaks end sentences (notes are often lists, bullets are dropped);
- * only whitespace-separated tokens are examined, so URLs are never split; an unpunctuated
- * run-on is cut at a comma or, failing that, every 30 words.
+ * At most about `maxChars` UTF-16 units of `text`, taken as `windows` evenly spaced windows from
+ * its start to its end, so a very long piece is still read as a whole (its ending included) with
+ * bounded work. Each window is trimmed to whole sentences (or whole words) and ends a line, so no
+ * half sentence is ever quoted. Text within `maxChars` is returned as it is.
+ */
+export function sampleEvenly(text: string, maxChars: number, windows = 25): string {
+  if (text.length <= maxChars) return text;
+  const size = Math.floor(maxChars / windows);
+  const stride = (text.length - size) / (windows - 1);
+  const pieces: string[] = [];
+  for (let window = 0; window < windows; window++) {
+    const start = Math.round(window * stride);
+    let piece = text.slice(start, start + size);
+    if (window > 0) piece = piece.slice(firstBoundary(piece));
+    if (window < windows - 1) piece = piece.slice(0, lastBoundary(piece));
+    pieces.push(piece);
+  }
+  return pieces.join("\n");
+}
+
+const BOUNDARY = /[.!?…]["'”’)\]]*\s+|\n/gu;
+
+/** Where the first whole sentence (else word) of a window starts; 0 when there is none. */
+function firstBoundary(piece: string): number {
+  BOUNDARY.lastIndex = 0;
+  const sentence = BOUNDARY.exec(piece);
+  if (sentence) return sentence.index + sentence[0].length;
+  const space = piece.search(/\s/);
+  return space < 0 ? surrogateSafe(piece, 0) : space + 1;
+}
+
+/** Where the last whole sentence (else word) of a window ends; the length when there is none. */
+function lastBoundary(piece: string): number {
+  let end = -1;
+  BOUNDARY.lastIndex = 0;
+  for (let match = BOUNDARY.exec(piece); match; match = BOUNDARY.exec(piece)) {
+    end = match.index + match[0].length;
+  }
+  if (end > 0) return end;
+  const space = piece.lastIndexOf(" ");
+  return space > 0 ? space : surrogateSafe(piece, piece.length);
+}
+
+/** `index`, moved off the second half of a surrogate pair so no emoji is cut in two. */
+function surrogateSafe(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code >= 0xdc00 && code <= 0xdfff ? index + 1 : index;
+}
+
+/**
+ * Sentences in order. Line breaks end sentences (descriptions are often lists, bullets are
+ * dropped); only whitespace-separated tokens are examined, so URLs are never split; an
+ * unpunctuated run-on is cut at a comma or, failing that, every 30 words. Words are joined by
+ * single spaces. One scan of the text with `RegExp#exec`: `String#split` with a pattern is kept
+ * out of this path because it is many times slower once any loaded library (core-js, inside
+ * twitter-text) has disturbed the engine's RegExp fast path.
  */
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
-  for (const line of text.split(/[\n\r\u2028\u2029]+/)) {
-    let words: string[] = [];
-    for (const token of line.replace(BULLET, "").split(/\s+/)) {
-      if (!token) continue;
-      words.push(token);
-      const ends = SENTENCE_END.test(token) && !ABBREVIATIONS.has(token.toLowerCase());
-      const runOn = words.length >= RUN_ON_WORDS && /[,;:]$/.test(token);
-      if (ends || runOn || words.length >= MAX_SENTENCE_WORDS) {
-        sentences.push(words.join(" "));
-        words = [];
-      }
+  let words: string[] = [];
+  const close = () => {
+    if (words.length === 0) return;
+    const sentence = words.join(" ");
+    // A sentence worth posting has words that are not just a link.
+    if (words.some((word) => !isUrl(word) && WORD_OR_NUMBER.test(word))) sentences.push(sentence);
+    words = [];
+  };
+  let lineStart = true;
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
+    const token = match[0];
+    if (match[1] !== undefined) {
+      close();
+      lineStart = true;
+      continue;
     }
-    if (words.length) sentences.push(words.join(" "));
+    const bullet = lineStart && BULLET.test(token) && isSpace(text.charCodeAt(TOKEN.lastIndex));
+    lineStart = false;
+    if (bullet) continue;
+    words.push(token);
+    const ends = SENTENCE_END.test(token) && !ABBREVIATIONS.has(token.toLowerCase());
+    const runOn = words.length >= RUN_ON_WORDS && /[,;:]$/.test(token);
+    if (ends || runOn || words.length >= MAX_SENTENCE_WORDS) close();
   }
-  // A sentence worth posting has words that are not just a link.
-  return sentences.filter((sentence) => /[\p{L}\p{N}]/u.test(sentence.replace(URL_PATTERN, "")));
+  close();
+  return sentences;
 }
 
-/** Lower-cased content words: no stopwords, no links, at least 3 and at most 30 characters. */
-export function keywordsOf(text: string): string[] {
-  const words =
-    text
-      .replace(URL_PATTERN, " ")
-      .toLowerCase()
-      .match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-  return words.filter((word) => {
-    const length = Array.from(word).length;
-    return length >= 3 && length <= 30 && /\p{L}/u.test(word) && !STOPWORDS.has(word);
-  });
+/** A line break (group 1), or one whitespace-separated token. */
+const TOKEN = /([\n\r\u2028\u2029])|[^\s]+/gu;
+const BULLET = /^(?:[-*•·–—]|\d{1,2}[.)])$/u;
+const WORD_OR_NUMBER = /[\p{L}\p{N}]/u;
+const isSpace = (code: number) => code === 32 || code === 9 || (code > 8 && code < 14) || code === 160 || code > 0x1fff;
+
+/** Whole words: "b-roll", "J-cuts" and "don't" stay one word, so a hashtag is never a fragment. */
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’-][\p{L}\p{M}\p{N}]+)*/gu;
+
+/** The content words of one sentence, in order, and the pairs of them written side by side. */
+export interface SentenceWords {
+  /** Lower-cased whole words that are not stopwords or links, 3 to 30 characters, with a letter. */
+  words: string[];
+  /** Match keys (see `matchKey`) of `words`, index for index. */
+  keys: string[];
+  /** "a b" for each two content words with only a space between them (a candidate phrase). */
+  pairs: string[];
+}
+
+/** Content words (see `SentenceWords`) of a sentence or title. */
+export function sentenceWords(text: string): SentenceWords {
+  const lower = text.toLowerCase();
+  const plain = lower.includes("://") || lower.includes("www.") ? lower.replace(URL_PATTERN, " ") : lower;
+  const words: string[] = [];
+  const keys: string[] = [];
+  const pairs: string[] = [];
+  let previousEnd = -1;
+  let previousWord: string | undefined;
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(plain); match; match = WORD.exec(plain)) {
+    const written = match[0];
+    const start = match.index;
+    const besideLast = previousWord !== undefined && start === previousEnd + 1;
+    previousEnd = start + written.length;
+    const word = written.endsWith("'s") || written.endsWith("’s") ? written.slice(0, -2) : written;
+    if (!isContentWord(word)) {
+      previousWord = undefined;
+      continue;
+    }
+    if (besideLast && plain.charCodeAt(start - 1) === 32) pairs.push(`${previousWord} ${word}`);
+    words.push(word);
+    keys.push(matchKey(word));
+    previousWord = word;
+  }
+  return { words, keys, pairs };
+}
+
+/** A lower-cased word worth a keyword: not a stopword, 3 to 30 characters, with a letter. */
+function isContentWord(word: string): boolean {
+  if (word.length < 3 || (word.length > 30 && Array.from(word).length > 30)) return false;
+  const bare = word.includes("'") || word.includes("’") ? word.replace(/['’]/gu, "") : word;
+  return !STOPWORDS.has(bare) && HAS_LETTER.test(word);
+}
+
+const HAS_LETTER = /\p{L}/u;
+
+/**
+ * A word reduced for matching only ("editing", "edited", "edits" → "edit"; "batches" → "batch"),
+ * so the title's "edit" finds the body's "Editing". Hashtags always show the written word.
+ */
+export function matchKey(word: string): string {
+  const length = word.length;
+  if (length > 5 && word.endsWith("ing")) return word.slice(0, -3);
+  if (length > 4 && word.endsWith("ed")) return word.slice(0, -2);
+  if (!word.endsWith("s") || word.endsWith("ss") || length <= 3) return word;
+  const plural =
+    length > 4 && word.endsWith("es") &&
+    (word.endsWith("ches") || word.endsWith("shes") || word.endsWith("xes") || word.endsWith("sses"));
+  return word.slice(0, plural ? -2 : -1);
+}
+
+/** How often each keyword and two-word phrase is used, counted once per sentence. */
+export interface KeywordCounts {
+  /** Sentences using each match key; the title counts as two sentences. */
+  keys: Map<string, number>;
+  /** Sentences using each written word; the title counts as two. */
+  words: Map<string, number>;
+  /** Sentences using each side-by-side pair ("living room"); the title counts as two. */
+  pairs: Map<string, number>;
+}
+
+/** One pass over the sentences' words; linear in the number of words. */
+export function countKeywords(title: SentenceWords, sentences: SentenceWords[]): KeywordCounts {
+  const counts: KeywordCounts = { keys: new Map(), words: new Map(), pairs: new Map() };
+  const add = (map: Map<string, number>, items: string[], weight: number, seen: Set<string>) => {
+    seen.clear();
+    for (const item of items) {
+      if (seen.has(item)) continue;
+      seen.add(item);
+      map.set(item, (map.get(item) ?? 0) + weight);
+    }
+  };
+  const seen = new Set<string>();
+  for (const [sentence, weight] of [
+    [title, 2] as const,
+    ...sentences.map((s) => [s, 1] as const),
+  ]) {
+    add(counts.keys, sentence.keys, weight, seen);
+    add(counts.words, sentence.words, weight, seen);
+    add(counts.pairs, sentence.pairs, weight, seen);
+  }
+  return counts;
 }
 
 /**
- * Keywords used at least `minCount` times, by how many sentences use them (so "shot by shot"
- * counts once; the title counts double), first appearance breaking ties.
+ * Hashtag-worthy terms, best first, each as its words: phrases used together at least
+ * `minCount` times ("living room"), then single words used at least `minCount` times — except a
+ * word mostly used inside one of those phrases, which alone would be a fragment ("#Room").
  */
-export function rankKeywords(title: string, sentences: string[], minCount = 1): string[] {
-  const counts = new Map<string, number>();
-  for (const word of new Set(keywordsOf(title))) counts.set(word, (counts.get(word) ?? 0) + 2);
-  for (const sentence of sentences) {
-    for (const word of new Set(keywordsOf(sentence))) counts.set(word, (counts.get(word) ?? 0) + 1);
+export function rankTerms(counts: KeywordCounts, minCount = 2): string[][] {
+  const phrases: string[][] = [];
+  const insidePhrase = new Map<string, number>();
+  for (const [pair, count] of counts.pairs) {
+    const [first = "", second = ""] = pair.split(" ");
+    if (count < minCount || first === second) continue;
+    // A phrase is a pair its words mostly appear in, not two frequent words that met once.
+    const rarer = Math.min(counts.words.get(first) ?? 0, counts.words.get(second) ?? 0);
+    if (count * 2 < rarer) continue;
+    phrases.push([first, second]);
+    for (const word of [first, second]) {
+      insidePhrase.set(word, Math.max(insidePhrase.get(word) ?? 0, count));
+    }
   }
-  return byCount(counts).filter((word) => (counts.get(word) ?? 0) >= minCount);
+  const singles: string[][] = [];
+  for (const [word, count] of counts.words) {
+    if (count < minCount || (insidePhrase.get(word) ?? 0) * 2 >= count) continue;
+    singles.push([word]);
+  }
+  const countOf = (term: string[]) =>
+    term.length === 1
+      ? (counts.words.get(term[0] as string) ?? 0)
+      : (counts.pairs.get(term.join(" ")) ?? 0);
+  // Stable sorts: ties keep the order of first use.
+  return [...phrases, ...singles].sort((a, b) => countOf(b) - countOf(a));
 }
 
+/** Openings that announce the point of a piece ("The biggest lesson: …", "In short, …"). */
+const KEY_CUE =
+  /\b(?:the (?:key|biggest|most important|main|real|big|one|best) (?:thing|lesson|point|win|takeaway|idea|secret|mistake|reason|change|difference|trick)|in short|bottom line|the takeaway|the lesson|what matters|if you remember one thing|my advice|the secret|the trick is|the point is|in the end|long story short)\b/iu;
+/** Housekeeping that is rarely the point: plugs, links, sponsor reads, chapter times. */
+const HOUSEKEEPING =
+  /\b(?:subscribe|patreon|affiliate|sponsored|sponsor of|use code|promo code|discount code|link in bio|links? below|link in the description|follow me|merch|giveaway)\b|^\(?\d{1,2}:\d{2}/iu;
+/** Openings that lean on the sentence before, so they read oddly on their own. */
+const LEANS_ON_BEFORE = /^(?:and|but|so|also|then|this|that|these|those|it|they|he|she)\b/iu;
+
 /**
- * Sentence indices, best first. A sentence scores for coming early, for a readable length
- * (8–25 words), for sharing the title's keywords and for carrying the text's frequent ones.
+ * Sentence indices, best first (ties in reading order). A sentence scores for carrying the
+ * piece's frequent keywords, for sharing the title's, for a readable length (8–25 words), for
+ * opening the piece or closing it, and for announcing its point ("The biggest lesson: …"); it
+ * loses for housekeeping (plugs, links, timestamps) and for leaning on the sentence before.
+ * Linear in the total number of words.
  */
-export function rankSentences(sentences: string[], title: string): number[] {
-  const titleWords = new Set(keywordsOf(title));
-  const frequency = new Map<string, number>();
-  for (const word of sentences.flatMap(keywordsOf))
-    frequency.set(word, (frequency.get(word) ?? 0) + 1);
+export function rankSentences(
+  sentences: string[],
+  words: SentenceWords[],
+  title: SentenceWords,
+  counts: KeywordCounts,
+): number[] {
+  const titleKeys = new Set(title.keys);
   let top = 1;
-  for (const count of frequency.values()) top = Math.max(top, count);
+  for (const [key, count] of counts.keys) {
+    if (!titleKeys.has(key)) top = Math.max(top, count);
+  }
+  const last = sentences.length - 1;
   const scores = sentences.map((sentence, index) => {
-    const words = sentence.split(" ").length;
-    const keywords = new Set(keywordsOf(sentence));
-    const position = 1 / (1 + index / 3);
-    const length = words < 8 ? words / 8 : words > 25 ? 25 / words : 1;
+    const keys = new Set((words[index] as SentenceWords).keys);
     let shared = 0;
     let weight = 0;
-    for (const word of keywords) {
-      if (titleWords.has(word)) shared++;
-      weight += (frequency.get(word) ?? 0) / top;
+    for (const key of keys) {
+      if (titleKeys.has(key)) shared++;
+      weight += Math.min(1, (counts.keys.get(key) ?? 0) / top);
     }
-    const overlap = titleWords.size ? shared / titleWords.size : 0;
-    return position + length + 1.5 * overlap + weight / Math.max(1, keywords.size);
+    const length = sentence.split(" ").length;
+    const readable = length < 8 ? length / 8 : length > 25 ? 25 / length : 1;
+    const overlap = titleKeys.size ? shared / titleKeys.size : 0;
+    const position = index === 0 ? 0.6 : index <= 2 ? 0.3 : index >= last - 1 ? 0.2 : 0;
+    const cue = KEY_CUE.test(sentence) ? 0.8 : 0;
+    const housekeeping = HOUSEKEEPING.test(sentence) || /^[#@]/.test(sentence) ? 2 : 0;
+    const leans = LEANS_ON_BEFORE.test(sentence) ? 0.3 : 0;
+    return (
+      weight / Math.max(1, keys.size) +
+      1.5 * overlap +
+      readable +
+      position +
+      cue -
+      housekeeping -
+      leans
+    );
   });
   return sentences
     .map((_, index) => index)
     .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
 }
 
-/** Keys, most counted first; the sort is stable, so ties keep their first appearance. */
-function byCount(counts: Map<string, number>): string[] {
-  return [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0));
+/**
+ * The first `count` of `ranked` that do not repeat an earlier pick (more than half of their
+ * keywords shared): best first. Compares each candidate with the few picks only, so it stays
+ * linear in the number of sentences.
+ */
+export function chooseDistinct(ranked: number[], words: SentenceWords[], count: number): number[] {
+  const picked: number[] = [];
+  const pickedKeys: Set<string>[] = [];
+  for (const index of ranked) {
+    if (picked.length >= count) break;
+    const keys = new Set((words[index] as SentenceWords).keys);
+    const repeats = pickedKeys.some((other) => {
+      let shared = 0;
+      for (const key of keys) if (other.has(key)) shared++;
+      const union = keys.size + other.size - shared;
+      return union > 0 && shared / union > 0.5;
+    });
+    if (repeats) continue;
+    picked.push(index);
+    pickedKeys.push(keys);
+  }
+  return picked;
 }
 
 /** Ends the sentence with a full stop when it trails off (no stop after a bare link). */
@@ -127,6 +351,14 @@ export function asSentence(text: string): string {
 export function capitalize(text: string): string {
   const [first = "", ...rest] = Array.from(text);
   return first.toUpperCase() + rest.join("");
+}
+
+/** A term as a hashtag's text, without "#": "b-roll" → "BRoll", ["living", "room"] → "LivingRoom". */
+export function camelCase(words: string[]): string {
+  return words
+    .flatMap((word) => word.split(/['’\-\s]+/u))
+    .map((piece) => capitalize(piece.toLowerCase()))
+    .join("");
 }
 
 /** Short spoken sentences: a long sentence is cut at its commas, semicolons and dashes. */
@@ -148,4 +380,23 @@ export function emojiOf(texts: string[]): string[] {
     }
   }
   return byCount(counts);
+}
+
+/** Keys, most counted first; the sort is stable, so ties keep their first appearance. */
+function byCount(counts: Map<string, number>): string[] {
+  return [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0));
+}
+
+/**
+ * A lower bound of `countWords` (shared/platforms.ts) without word segmentation: every
+ * whitespace-separated token holding a letter or digit holds at least one word. Lets a draft
+ * that is surely too long for a spoken script be skipped before the exact (slower) count.
+ */
+export function wordsAtLeast(text: string): number {
+  let count = 0;
+  const tokens = /[^\s]+/gu;
+  for (let match = tokens.exec(text); match; match = tokens.exec(text)) {
+    if (/[\p{L}\p{Nd}]/u.test(match[0])) count++;
+  }
+  return count;
 }

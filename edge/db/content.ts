@@ -1,7 +1,7 @@
 /** Content items and their variants: row ↔ API shape, and the scoped queries the routes use. */
-import { asc, desc, eq, gte, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { ListContentQuery } from "../../shared/content";
+import type { ContentStatus, ListContentFilters, Variant } from "../../shared/content";
 import type { PlatformId } from "../../shared/platforms";
 import { decodeCursor, encodeCursor, pastCursor } from "../lib/cursor";
 import { contentItems, contentVariants } from "./schema";
@@ -16,6 +16,7 @@ export function contentView(row: ContentRow) {
   return {
     id: row.id,
     title: row.title,
+    body: row.body,
     notes: row.notes,
     status: row.status,
     platforms: row.platforms as PlatformId[],
@@ -35,7 +36,7 @@ export function contentView(row: ContentRow) {
 }
 export type ContentView = ReturnType<typeof contentView>;
 
-export function variantView(row: VariantRow) {
+export function variantView(row: VariantRow): Variant {
   return {
     id: row.id,
     contentId: row.contentId,
@@ -45,13 +46,12 @@ export function variantView(row: VariantRow) {
     generatedBy: row.generatedBy,
     provider: row.provider,
     model: row.model,
-    /** Written by the offline extractive repurposer rather than a language model. */
     offline: row.provider === "offline",
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-export type VariantView = ReturnType<typeof variantView>;
+export type VariantView = Variant;
 
 /** A live (not deleted) item of this workspace, or undefined. */
 export async function findContent(
@@ -90,10 +90,7 @@ const jsonArrayHas = (column: SQLiteColumn, value: string) =>
  * pages appear on page one, never as repeats or gaps further on. Archived items only show when
  * asked for by status.
  */
-export async function listContent(
-  scope: WorkspaceScope,
-  query: ListContentQuery & { limit: number },
-) {
+export async function listContent(scope: WorkspaceScope, query: ListContentFilters) {
   const calendar = query.from !== undefined || query.to !== undefined;
   const cursor = decodeCursor(query.cursor);
   const term = query.q ? `%${escapeLike(query.q)}%` : undefined;
@@ -101,9 +98,11 @@ export async function listContent(
   const conditions: (SQL | undefined)[] = [
     isNull(contentItems.deletedAt),
     // A literal, not a bound parameter, so SQLite can use the partial list index.
-    query.status
-      ? eq(contentItems.status, query.status)
-      : sql`${contentItems.status} <> 'archived'`,
+    query.status?.length === 1
+      ? eq(contentItems.status, query.status[0] as ContentStatus)
+      : query.status
+        ? inArray(contentItems.status, [...query.status])
+        : sql`${contentItems.status} <> 'archived'`,
     query.sourceKind ? eq(contentItems.sourceKind, query.sourceKind) : undefined,
     query.videoId ? eq(contentItems.sourceVideoId, query.videoId) : undefined,
     query.platform ? jsonArrayHas(contentItems.platforms, query.platform) : undefined,
@@ -111,6 +110,7 @@ export async function listContent(
     term
       ? or(
           sql`${contentItems.title} LIKE ${term} ESCAPE '\\'`,
+          sql`${contentItems.body} LIKE ${term} ESCAPE '\\'`,
           sql`${contentItems.notes} LIKE ${term} ESCAPE '\\'`,
         )
       : undefined,

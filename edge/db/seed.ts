@@ -14,6 +14,7 @@ export const DEMO_PASSWORD = "creatorops-demo";
 
 const USER_ID = "usr_demo0000000000000000";
 const WORKSPACE_ID = "ws_demo0000000000000000";
+const WORKSPACE_NAME = "Demo Studio";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -226,6 +227,37 @@ function deals(): Row[] {
   ];
 }
 
+function followups(): Row[] {
+  return [
+    {
+      id: "fu_demo00000000000000001",
+      workspace_id: WORKSPACE_ID,
+      deal_id: "deal_demo000000000000001",
+      due_at: BASE + 10 * DAY,
+      status: "pending",
+      draft_subject: "Following up on the headphones integration",
+      draft_body: "Hi Priya, just checking whether you had a chance to review the proposal.",
+      assignee_id: USER_ID,
+      ...stamps(BASE - 8 * DAY),
+    },
+  ];
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the demo seed holds, in one line for the dev command:
+ * "Demo Studio: 6 content items, 3 sponsors, 4 deals, 1 follow-up".
+ */
+export function demoSeedSummary(): string {
+  return `${WORKSPACE_NAME}: ${[
+    count(contentItems().length, "content item"),
+    count(sponsors().length, "sponsor"),
+    count(deals().length, "deal"),
+    count(followups().length, "follow-up"),
+  ].join(", ")}`;
+}
+
 export async function demoSeedStatements(): Promise<string[]> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return [
@@ -239,7 +271,7 @@ export async function demoSeedStatements(): Promise<string[]> {
     }),
     insert("workspaces", {
       id: WORKSPACE_ID,
-      name: "Demo Studio",
+      name: WORKSPACE_NAME,
       plan: "free",
       brand_voice: json({
         description:
@@ -272,16 +304,6 @@ export async function demoSeedStatements(): Promise<string[]> {
       actor_id: USER_ID,
       created_at: BASE - 8 * DAY,
     }),
-    insert("followups", {
-      id: "fu_demo00000000000000001",
-      workspace_id: WORKSPACE_ID,
-      deal_id: "deal_demo000000000000001",
-      due_at: BASE + 10 * DAY,
-      status: "pending",
-      draft_subject: "Following up on the headphones integration",
-      draft_body: "Hi Priya, just checking whether you had a chance to review the proposal.",
-      assignee_id: USER_ID,
-      ...stamps(BASE - 8 * DAY),
-    }),
+    ...followups().map((row) => insert("followups", row)),
   ];
 }

@@ -3,10 +3,10 @@
  * never both spend the last credit: SQLite applies them one after the other and the second
  * finds the counter at the limit.
  */
-import { and, eq, gte, sql, sum } from "drizzle-orm";
+import { eq, gte, sql, sum } from "drizzle-orm";
 import { PLANS, type PlanId } from "../../shared/plans";
-import type { Db } from "./client";
 import { usageCounters, usageDaily } from "./schema";
+import type { WorkspaceScope } from "./scope";
 
 /** `2026-11`: the UTC calendar month credits are counted in. */
 export function usagePeriod(at = new Date()): string {
@@ -20,16 +20,16 @@ export function resetDate(at = new Date()): Date {
 
 /** Spends `credits` if the month's total stays within the plan; false when it would not. */
 export async function chargeCredits(
-  db: Db,
-  workspaceId: string,
+  scope: WorkspaceScope,
   plan: PlanId,
   credits: number,
 ): Promise<boolean> {
   const limit = PLANS[plan].monthlyAiCredits;
   const period = usagePeriod();
-  const rows = await db.all<{ credits_used: number }>(sql`
+  // The workspace's own row (primary key workspace_id + period) is the only one touched.
+  const rows = await scope.db.all<{ credits_used: number }>(sql`
     INSERT INTO usage_counters (workspace_id, period, credits_used, updated_at)
-    SELECT ${workspaceId}, ${period}, ${credits}, ${Date.now()} WHERE ${credits} <= ${limit}
+    SELECT ${scope.workspaceId}, ${period}, ${credits}, ${Date.now()} WHERE ${credits} <= ${limit}
     ON CONFLICT (workspace_id, period) DO UPDATE
       SET credits_used = credits_used + excluded.credits_used, updated_at = excluded.updated_at
       WHERE usage_counters.credits_used + excluded.credits_used <= ${limit}
@@ -38,20 +38,15 @@ export async function chargeCredits(
 }
 
 /** Gives credits back when the work they paid for failed or was abandoned. */
-export async function refundCredits(db: Db, workspaceId: string, credits: number): Promise<void> {
-  await db
-    .update(usageCounters)
-    .set({
-      creditsUsed: sql`max(0, ${usageCounters.creditsUsed} - ${credits})`,
-      updatedAt: new Date(),
-    })
-    .where(
-      and(eq(usageCounters.workspaceId, workspaceId), eq(usageCounters.period, usagePeriod())),
-    );
+export async function refundCredits(scope: WorkspaceScope, credits: number): Promise<void> {
+  await scope.update(
+    usageCounters,
+    { creditsUsed: sql`max(0, ${usageCounters.creditsUsed} - ${credits})`, updatedAt: new Date() },
+    eq(usageCounters.period, usagePeriod()),
+  );
 }
 
 export interface DailyUsage {
-  workspaceId: string;
   feature: string;
   credits: number;
   promptTokens: number;
@@ -60,30 +55,29 @@ export interface DailyUsage {
 }
 
 /** The day's roll-up row for a feature, added to in the same batch as the AI request record. */
-export function addDailyUsage(db: Db, usage: DailyUsage, at = new Date()) {
+export function addDailyUsage(scope: WorkspaceScope, usage: DailyUsage, at = new Date()) {
   const day = at.toISOString().slice(0, 10);
-  return db
-    .insert(usageDaily)
-    .values({ ...usage, day, requests: 1 })
-    .onConflictDoUpdate({
-      target: [usageDaily.workspaceId, usageDaily.day, usageDaily.feature],
-      set: {
-        requests: sql`${usageDaily.requests} + 1`,
-        credits: sql`${usageDaily.credits} + ${usage.credits}`,
-        promptTokens: sql`${usageDaily.promptTokens} + ${usage.promptTokens}`,
-        completionTokens: sql`${usageDaily.completionTokens} + ${usage.completionTokens}`,
-        costMicros: sql`${usageDaily.costMicros} + ${usage.costMicros}`,
-      },
-    });
+  return scope.insert(usageDaily, { ...usage, day, requests: 1 }).onConflictDoUpdate({
+    target: [usageDaily.workspaceId, usageDaily.day, usageDaily.feature],
+    set: {
+      requests: sql`${usageDaily.requests} + 1`,
+      credits: sql`${usageDaily.credits} + ${usage.credits}`,
+      promptTokens: sql`${usageDaily.promptTokens} + ${usage.promptTokens}`,
+      completionTokens: sql`${usageDaily.completionTokens} + ${usage.completionTokens}`,
+      costMicros: sql`${usageDaily.costMicros} + ${usage.costMicros}`,
+    },
+  });
 }
 
-export async function usageSummary(db: Db, workspaceId: string, plan: PlanId, at = new Date()) {
+/** This month's credits (used, left, limit, reset) and per-feature totals. */
+export async function usageSummary(scope: WorkspaceScope, plan: PlanId, at = new Date()) {
   const period = usagePeriod(at);
+  const db = scope.db;
   const [counterRows, featureRows] = await db.batch([
     db
       .select({ used: usageCounters.creditsUsed })
       .from(usageCounters)
-      .where(and(eq(usageCounters.workspaceId, workspaceId), eq(usageCounters.period, period))),
+      .where(scope.where(usageCounters, eq(usageCounters.period, period))),
     db
       .select({
         feature: usageDaily.feature,
@@ -92,7 +86,7 @@ export async function usageSummary(db: Db, workspaceId: string, plan: PlanId, at
         costMicros: sum(usageDaily.costMicros).mapWith(Number),
       })
       .from(usageDaily)
-      .where(and(eq(usageDaily.workspaceId, workspaceId), gte(usageDaily.day, `${period}-01`)))
+      .where(scope.where(usageDaily, gte(usageDaily.day, `${period}-01`)))
       .groupBy(usageDaily.feature),
   ]);
   const limit = PLANS[plan].monthlyAiCredits;

@@ -1,11 +1,9 @@
-import { eq } from "drizzle-orm";
 import type { JobMessage } from "../../shared/jobs";
-import { repurposeContent } from "../ai/repurpose";
+import { repurposeContent } from "../content/repurpose";
 import type { Db } from "../db/client";
 import { findContent } from "../db/content";
 import { isJobItemRecorded, recordJobItem } from "../db/jobs";
-import { workspaces } from "../db/schema";
-import { WorkspaceScope } from "../db/scope";
+import { loadWorkspaceContext } from "../db/workspace-context";
 import { ApiError } from "../errors";
 
 type RepurposeMessage = Extract<JobMessage, { kind: "repurpose" }>;
@@ -22,13 +20,9 @@ export async function repurposeJobItem(
   message: RepurposeMessage,
 ): Promise<ItemResult> {
   if (await isJobItemRecorded(db, message.jobId, message.contentId)) return { outcome: "done" };
-  const [workspace] = await db
-    .select({ id: workspaces.id, plan: workspaces.plan })
-    .from(workspaces)
-    .where(eq(workspaces.id, message.workspaceId));
-  const item =
-    workspace && (await findContent(new WorkspaceScope(db, workspace.id), message.contentId));
-  if (!workspace || !item) {
+  const ctx = await loadWorkspaceContext(db, env, message.workspaceId, message.userId);
+  const item = ctx && (await findContent(ctx.scope, message.contentId));
+  if (!ctx || !item) {
     await recordJobItem(db, message.jobId, message.contentId, {
       status: "failed",
       error: { code: "NOT_FOUND", message: "The content item no longer exists" },
@@ -36,15 +30,12 @@ export async function repurposeJobItem(
     return { outcome: "done" };
   }
   try {
-    const outcome = await repurposeContent({
-      db,
-      env,
-      workspace,
-      userId: message.userId,
+    const outcome = await repurposeContent(ctx, {
       item,
       platforms: message.platforms,
       tone: message.tone,
       length: message.length,
+      replaceEdited: message.replaceEdited,
     });
     await recordJobItem(db, message.jobId, message.contentId, {
       status: "succeeded",

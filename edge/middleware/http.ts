@@ -5,7 +5,6 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { SESSION_COOKIE } from "../auth/sessions";
 import type { AppEnv } from "../context";
-import { createDb } from "../db/client";
 import { ApiError } from "../errors";
 import { logLine } from "../log";
 
@@ -20,7 +19,6 @@ export function allowedOrigins(env: Env): string[] {
 /** One JSON line per request: ids, route and timing; never bodies, tokens or cookies. */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
-  c.set("db", createDb(c.env.DB));
   await next();
   logLine(c.res.status >= 500 ? "error" : "info", {
     requestId: c.var.requestId,

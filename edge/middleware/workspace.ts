@@ -1,54 +1,30 @@
 /**
- * Resolves the workspace a request acts on and checks the caller's membership and role.
- * Flat routes (`/api/content`, …) take it from the `X-Workspace-Id` header (or the user's only
- * workspace); `/api/workspaces/:id/…` routes from the path. Not a member → 404, so ids of
- * other tenants' workspaces are indistinguishable from ids that do not exist.
+ * Signs the request in and resolves the workspace it acts on, with the caller's role — the
+ * session, the user and the membership in one D1 query. Flat routes (`/api/content`, …) take
+ * the workspace from the `X-Workspace-Id` header (or the user's only workspace);
+ * `/api/workspaces/:id/…` routes from the path. Not a member → 404, so ids of other tenants'
+ * workspaces are indistinguishable from ids that do not exist.
  */
-import { and, eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import type { PlanId } from "../../shared/plans";
+import { idSchema } from "../../shared/ids";
 import { type Role, roleAtLeast } from "../../shared/roles";
-import { idSchema, WORKSPACE_HEADER } from "../../shared/workspaces";
+import { WORKSPACE_HEADER } from "../../shared/workspaces";
+import type { MemberOf } from "../auth/sessions";
 import type { AppEnv } from "../context";
-import { workspaceMembers, workspaces } from "../db/schema";
-import { WorkspaceScope } from "../db/scope";
+import type { WorkspaceScope } from "../db/scope";
+import { type WorkspaceContext, workspaceContext } from "../db/workspace-context";
 import { ApiError, forbidden, notFound, validationError } from "../errors";
 import { enforceLimit, workspaceRequestLimit } from "../rate-limits";
-import type { AuthVariables } from "./auth";
-
-export interface CurrentWorkspace {
-  id: string;
-  name: string;
-  plan: PlanId;
-  role: Role;
-}
+import { type AuthVariables, authenticate } from "./auth";
 
 export type WorkspaceVariables = AuthVariables & {
-  workspace: CurrentWorkspace;
+  workspace: MemberOf;
   scope: WorkspaceScope;
+  /** The use cases' context: scope, workspace, user, env. */
+  ctx: WorkspaceContext;
 };
 
 type WorkspaceEnv = AppEnv & { Variables: WorkspaceVariables };
-
-async function membership(c: { var: AppEnv["Variables"] & AuthVariables }, workspaceId?: string) {
-  const rows = await c.var.db
-    .select({
-      id: workspaces.id,
-      name: workspaces.name,
-      plan: workspaces.plan,
-      role: workspaceMembers.role,
-    })
-    .from(workspaceMembers)
-    .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
-    .where(
-      and(
-        eq(workspaceMembers.userId, c.var.user.id),
-        workspaceId ? eq(workspaceMembers.workspaceId, workspaceId) : undefined,
-      ),
-    )
-    .limit(2);
-  return rows;
-}
 
 function resolveWorkspace(
   minRole: Role,
@@ -60,16 +36,23 @@ function resolveWorkspace(
     const requested = pick(c);
     if (requested !== undefined) {
       const parsed = idSchema.safeParse(requested);
-      if (!parsed.success) throw validationError(parsed.error);
+      if (!parsed.success) {
+        // Signed-out callers learn only that they must sign in.
+        await authenticate(c, { kind: "none" });
+        throw validationError(parsed.error);
+      }
     }
-    const rows = await membership(c, requested);
-    let workspace: CurrentWorkspace | undefined;
+    const memberships = await authenticate(
+      c,
+      requested ? { kind: "id", id: requested } : { kind: "only" },
+    );
+    let workspace: MemberOf | undefined;
     if (requested) {
-      workspace = rows[0];
+      workspace = memberships[0];
       if (!workspace) throw notFound("Workspace not found");
-    } else if (rows.length === 1) {
-      workspace = rows[0];
-    } else if (rows.length === 0) {
+    } else if (memberships.length === 1) {
+      workspace = memberships[0];
+    } else if (memberships.length === 0) {
       throw notFound("You are not a member of any workspace");
     } else {
       throw new ApiError(
@@ -82,9 +65,11 @@ function resolveWorkspace(
     if (!roleAtLeast(workspace.role, minRole))
       throw forbidden(`This needs the ${minRole} role or higher`);
     await enforceLimit(c.env, `workspace:${workspace.id}`, workspaceRequestLimit(workspace.plan));
+    const ctx = workspaceContext(c.var.db, c.env, workspace, { id: c.var.user.id });
     c.set("workspace", workspace);
     c.set("workspaceId", workspace.id);
-    c.set("scope", new WorkspaceScope(c.var.db, workspace.id));
+    c.set("scope", ctx.scope);
+    c.set("ctx", ctx);
     await next();
   });
 }

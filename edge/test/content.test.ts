@@ -190,7 +190,8 @@ describe("create and read", () => {
     }
     const variants = await api(`/api/content/${created.id}/variants`, as(owner));
     expect(variants.status).toBe(200);
-    expect(variants.body.data).toEqual(got.body.data.variants);
+    // Every list answers one shape: the items and the cursor of the next page (none here).
+    expect(variants.body.data).toEqual({ items: got.body.data.variants, nextCursor: null });
   });
 
   it("an unknown id → 404", async () => {
@@ -774,7 +775,7 @@ describe("variants", () => {
       expect.arrayContaining([{ path: "parts.2", message: expect.stringContaining("280") }]),
     );
     const after = await api(`/api/content/${contentId}/variants`, as(owner));
-    expect(after.body.data[0]).toEqual(variant);
+    expect(after.body.data.items[0]).toEqual(variant);
   });
 
   it("deletes a variant", async () => {
@@ -784,7 +785,10 @@ describe("variants", () => {
     const res = await api(path, as(owner, { method: "DELETE" }));
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ id: variant.id, deleted: true });
-    expect((await api(`/api/content/${contentId}/variants`, as(owner))).body.data).toEqual([]);
+    expect((await api(`/api/content/${contentId}/variants`, as(owner))).body.data).toEqual({
+      items: [],
+      nextCursor: null,
+    });
     expectError(await api(path, as(owner, { method: "DELETE" })), 404, "NOT_FOUND");
   });
 
@@ -1024,5 +1028,159 @@ describe("more on capture, delete and variants", () => {
       parts: null,
       generatedBy: "person",
     });
+  });
+});
+
+describe("the piece itself: body beside private notes", () => {
+  it("stores, answers, updates and clears body; notes stay separate", async () => {
+    const owner = await signUp("content-body");
+    const created = await item(owner, {
+      title: "Cutting silence fast",
+      body: "Cut every pause longer than half a second. Then listen once at 1.5x.",
+      notes: "B-roll: desk before/after",
+    });
+    expect(created).toMatchObject({
+      body: "Cut every pause longer than half a second. Then listen once at 1.5x.",
+      notes: "B-roll: desk before/after",
+    });
+    const changed = await update(owner, created.id, { body: "A new script." });
+    expect(changed.body.data).toMatchObject({
+      body: "A new script.",
+      notes: "B-roll: desk before/after",
+    });
+    const cleared = await update(owner, created.id, { body: null });
+    expect(cleared.body.data.body).toBeNull();
+    // Text search reads the body too.
+    await update(owner, created.id, { body: "Talks about jump cuts." });
+    expect(await titles(owner, "?q=jump%20cuts")).toEqual(["Cutting silence fast"]);
+  });
+
+  it("a YouTube capture without a body takes the video's description as its body", async () => {
+    const owner = await signUp("content-body-yt");
+    const created = await item(owner, {
+      title: "A video",
+      source: { kind: "youtube", videoId: "dQw4w9WgXcQ", description: "What the video is about." },
+    });
+    expect(created.body).toBe("What the video is about.");
+    expect(created.source.description).toBe("What the video is about.");
+    const web = await item(owner, {
+      title: "A page",
+      source: { kind: "web", url: "https://example.com/a", description: "Page summary." },
+    });
+    expect(web.body).toBeNull();
+  });
+
+  it("a body over 100,000 characters → 400 naming body", async () => {
+    const owner = await signUp("content-body-limit");
+    const res = await create(owner, { title: "Long", body: "a".repeat(100_001) });
+    expectError(res, 400, "VALIDATION_ERROR");
+    expect(res.body.error.issues.map((issue: { path: string }) => issue.path)).toContain("body");
+  });
+});
+
+describe("bidirectional control characters", () => {
+  it("are removed from titles, bodies and a person's variant edits", async () => {
+    const owner = await signUp("content-bidi");
+    const created = await item(owner, {
+      title: "Price \u202Eevil\u202C list",
+      body: "Before \u2066isolated\u2069 after \u202Aembedded\u202C.",
+    });
+    expect(created.title).toBe("Price evil list");
+    expect(created.body).toBe("Before isolated after embedded.");
+    const changed = await update(owner, created.id, { title: "\u202DOverride\u202C" });
+    expect(changed.body.data.title).toBe("Override");
+    // A right-to-left mark that only nudges one character is kept.
+    const rtl = await update(owner, created.id, { title: "שלום\u200F!" });
+    expect(rtl.body.data.title).toBe("שלום\u200F!");
+
+    const [variant] = await repurpose(owner, created.id, ["linkedin"]);
+    const edited = await api(
+      `/api/content/${created.id}/variants/${variant.id}`,
+      as(owner, { method: "PUT", body: { body: "My \u202Eedit\u202C here." } }),
+    );
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.data.body).toBe("My edit here.");
+  });
+});
+
+describe("scheduling rules, the same for POST and PUT", () => {
+  const past = () => new Date(Date.now() - 2 * DAY).toISOString();
+  const future = () => new Date(Date.now() + 2 * DAY).toISOString();
+
+  it("a scheduledAt in the past is refused for scheduled, on create and on update", async () => {
+    const owner = await signUp("content-past");
+    const onCreate = await create(owner, {
+      title: "Late",
+      status: "scheduled",
+      scheduledAt: past(),
+    });
+    expectError(onCreate, 400, "SCHEDULE_TIME_PAST");
+    expect(onCreate.body.error.issues).toEqual([
+      { path: "scheduledAt", message: expect.any(String) },
+    ]);
+    expect(await contentRows(owner.workspaceId)).toHaveLength(0);
+
+    const draft = await item(owner, { title: "Draft", status: "drafting" });
+    expectError(
+      await update(owner, draft.id, { status: "scheduled", scheduledAt: past() }),
+      400,
+      "SCHEDULE_TIME_PAST",
+    );
+    const scheduled = await update(owner, draft.id, { status: "scheduled", scheduledAt: future() });
+    expect(scheduled.status).toBe(200);
+    // Moving a scheduled item's time into the past is refused too…
+    expectError(await update(owner, draft.id, { scheduledAt: past() }), 400, "SCHEDULE_TIME_PAST");
+    // …while other fields of a scheduled item change freely.
+    expect((await update(owner, draft.id, { title: "Renamed" })).status).toBe(200);
+    // An idea may carry a past date (a note of when it was filmed): only scheduling needs the future.
+    expect((await create(owner, { title: "Filmed", scheduledAt: past() })).status).toBe(201);
+  });
+
+  it("a transition error lists the statuses allowed next", async () => {
+    const owner = await signUp("content-allowed");
+    const created = await item(owner, { title: "An idea" });
+    const res = await update(owner, created.id, { status: "published" });
+    expectError(res, 400, "INVALID_STATUS_TRANSITION");
+    expect(res.body.error.details).toEqual({
+      from: "idea",
+      to: "published",
+      allowed: [...STATUS_TRANSITIONS.idea],
+    });
+    for (const status of STATUS_TRANSITIONS.idea) expect(res.body.error.message).toContain(status);
+  });
+
+  it("?status takes several values; an unknown one → 400 naming status", async () => {
+    const owner = await signUp("content-status-list");
+    await item(owner, { title: "Idea one" });
+    await item(owner, { title: "Draft one", status: "drafting" });
+    await item(owner, { title: "Planned", status: "scheduled", scheduledAt: future() });
+    expect((await titles(owner, "?status=idea,drafting")).sort()).toEqual([
+      "Draft one",
+      "Idea one",
+    ]);
+    expect(await titles(owner, "?status=scheduled")).toEqual(["Planned"]);
+    const bad = await list(owner, "?status=idea,deleted");
+    expectError(bad, 400, "VALIDATION_ERROR");
+    expect(bad.body.error.issues[0].path).toBe("status");
+    expect(bad.body.error.issues[0].message).toContain("deleted");
+  });
+
+  it("from/to take a plain date as that UTC day's start; from after to → 400", async () => {
+    const owner = await signUp("content-plain-dates");
+    await item(owner, { title: "Morning", scheduledAt: "2030-12-01T08:00:00Z" });
+    await item(owner, { title: "Late evening", scheduledAt: "2030-12-01T23:30:00Z" });
+    await item(owner, { title: "Next day", scheduledAt: "2030-12-02T00:00:00Z" });
+    expect(await titles(owner, "?from=2030-12-01&to=2030-12-02")).toEqual([
+      "Morning",
+      "Late evening",
+    ]);
+    expect(await titles(owner, "?from=2030-12-01T12:00:00Z&to=2030-12-03")).toEqual([
+      "Late evening",
+      "Next day",
+    ]);
+    const reversed = await list(owner, "?from=2030-12-03&to=2030-12-01");
+    expectError(reversed, 400, "VALIDATION_ERROR");
+    expect(reversed.body.error.issues[0].path).toBe("from");
+    expectError(await list(owner, "?from=2030-13-01"), 400, "VALIDATION_ERROR");
   });
 });

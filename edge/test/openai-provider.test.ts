@@ -5,7 +5,7 @@
 import OpenAI from "openai";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PLATFORM_IDS, PLATFORM_RULES } from "../../shared/platforms";
-import type { RepurposeOptions, RepurposeSource } from "../ai/offline";
+import type { RepurposeOptions, RepurposeSource } from "../ai/provider";
 import { type OpenAiCompatibleConfig, OpenAiCompatibleProvider } from "../ai/openai-compatible";
 import { estimateCostMicros } from "../ai/pricing";
 import { ApiError } from "../errors";
@@ -31,7 +31,7 @@ const config = (overrides: Partial<OpenAiCompatibleConfig> = {}): OpenAiCompatib
 
 const source: RepurposeSource = {
   title: "Why I stopped posting every day",
-  notes:
+  body:
     "Posting daily burned me out. Three good posts a week grew the channel faster. Batching on Sundays saved four hours.",
   url: "https://example.com/posting-less",
   channel: "Creator Notes",
@@ -276,7 +276,7 @@ describe("OpenAiCompatibleProvider", () => {
     // Only the platforms asked for.
     expect(system).not.toContain(PLATFORM_RULES.linkedin.label);
     expect(user).toContain(`Title: ${source.title}`);
-    expect(user).toContain(source.notes);
+    expect(user).toContain(`The piece:\n${source.body}`);
     expect(user).toContain("Platforms: x, instagram");
 
     expect(body.response_format.type).toBe("json_schema");
@@ -293,21 +293,30 @@ describe("OpenAiCompatibleProvider", () => {
     expect(item.properties.platform.enum).toEqual([...PLATFORM_IDS]);
   });
 
-  it("streams: onText gets each delta in order and the final drafts are parsed", async () => {
+  it("streams: onText gets each platform's own text in order and the final drafts are parsed", async () => {
     const content = JSON.stringify(variants);
     const pieces = content.match(/[\s\S]{1,23}/g) ?? [];
     expect(pieces.length).toBeGreaterThan(5);
     const spy = fakeOpenAi(({ body }) => streamed(SNAPSHOT[body.model] ?? body.model, pieces));
 
-    const deltas: string[] = [];
+    const deltas: { platform: string; delta: string }[] = [];
     const result = await new OpenAiCompatibleProvider(config()).repurpose({
       source,
       options,
-      onText: (delta) => deltas.push(delta),
+      onText: (platform, delta) => deltas.push({ platform, delta }),
     });
 
-    expect(deltas).toEqual(pieces);
-    expect(deltas.join("")).toBe(content);
+    // Every piece of text names its platform; joined per platform, they are its whole body.
+    expect(deltas.length).toBeGreaterThan(2);
+    expect(deltas.every(({ delta }) => delta.length > 0)).toBe(true);
+    for (const variant of variants.variants) {
+      const text = deltas.filter((d) => d.platform === variant.platform).map((d) => d.delta);
+      expect(text.length, variant.platform).toBeGreaterThan(0);
+      expect(text.join(""), variant.platform).toBe(variant.body);
+    }
+    // Platform by platform, in the answer's order: x's text all arrives before instagram's.
+    const order = deltas.map((d) => d.platform);
+    expect(order.lastIndexOf("x")).toBeLessThan(order.indexOf("instagram"));
     expect(result.drafts.map((draft) => draft.platform)).toEqual(["x", "instagram"]);
     expect(result.drafts[0]?.parts).toEqual(variants.variants[0]?.parts);
     expect(result.usage).toEqual({ promptTokens: 412, completionTokens: 96 });

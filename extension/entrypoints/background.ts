@@ -1,7 +1,7 @@
 import type { BackgroundDefinition } from "wxt";
 import { browser } from "wxt/browser";
 import { defineBackground } from "wxt/utils/define-background";
-import { listenForRetries, sendQueuedCaptures } from "../lib/captures";
+import { listenForRetries, retryQueued } from "../lib/captures";
 import { registerHandlers } from "../lib/handlers";
 import { registerPageCapture } from "../lib/page-capture";
 import { REPURPOSE_PORT, type RepurposeRequest } from "../lib/protocol";
@@ -34,7 +34,7 @@ const background: BackgroundDefinition = defineBackground(() => {
   void chromePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
 
   // A browser (re)start: anything still queued from before gets its retry now.
-  browser.runtime.onStartup.addListener(() => void sendQueuedCaptures());
+  browser.runtime.onStartup.addListener(() => void retryQueued());
 });
 
 export default background;

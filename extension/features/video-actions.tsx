@@ -9,8 +9,9 @@ import { useEffect, useState } from "preact/hooks";
 import type { ContentScriptContext } from "wxt/utils/content-script-context";
 import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
 import { ask } from "../lib/ask";
-import { ExtensionError } from "../lib/errors";
-import { type CaptureOutcome, messaging } from "../lib/protocol";
+import { explain, fromView } from "../lib/errors";
+import { type CaptureOutcome, type CaptureResult, messaging } from "../lib/protocol";
+import { youtubeSubject } from "../lib/sites";
 import {
   actionsContainer,
   extractVideo,
@@ -31,21 +32,16 @@ type SaveState =
   | { kind: "queued" }
   | { kind: "problem"; message: string };
 
-/** The saved-state of the video on screen, shared by its buttons and the background's news. */
-const landedListeners = new Set<(landed: { videoId: string | null; itemId: string }) => void>();
+/** The background's news of landed captures, for the buttons of the video on screen. */
+const landedListeners = new Set<(landed: CaptureResult) => void>();
 
-function problemText(error: unknown): string {
-  if (error instanceof ExtensionError) {
-    if (error.code === "SIGNED_OUT") return "Sign in from the CreatorOps side panel first";
-    return error.message;
-  }
-  return "CreatorOps couldn't save this video";
-}
+const NOT_LOADED = "This video hasn't finished loading";
+const problem = (error: unknown): SaveState => ({ kind: "problem", message: explain(error, "page") });
 
 function stateAfter(outcome: CaptureOutcome): SaveState {
-  if (outcome.state === "saved") return { kind: "saved", itemId: outcome.item.id };
+  if (outcome.state === "saved") return { kind: "saved", itemId: outcome.result.id };
   if (outcome.state === "queued") return { kind: "queued" };
-  return { kind: "problem", message: outcome.error.message };
+  return problem(fromView(outcome.error));
 }
 
 function VideoActions({ page }: { page: YouTubePage }) {
@@ -62,8 +58,9 @@ function VideoActions({ page }: { page: YouTubePage }) {
       },
       () => live && setSave({ kind: "idle" }),
     );
-    const onLanded = (landed: { videoId: string | null; itemId: string }) => {
-      if (landed.videoId === page.videoId) setSave({ kind: "saved", itemId: landed.itemId });
+    const subject = youtubeSubject(page.videoId);
+    const onLanded = (landed: CaptureResult) => {
+      if (landed.subject === subject) setSave({ kind: "saved", itemId: landed.id });
     };
     landedListeners.add(onLanded);
     return () => {
@@ -76,23 +73,23 @@ function VideoActions({ page }: { page: YouTubePage }) {
 
   const onSave = async () => {
     const body = videoBody();
-    if (!body) return setSave({ kind: "problem", message: "This video hasn't finished loading" });
+    if (!body) return setSave({ kind: "problem", message: NOT_LOADED });
     setSave({ kind: "saving" });
     try {
       setSave(stateAfter(await ask("saveVideo", body)));
     } catch (error) {
-      setSave({ kind: "problem", message: problemText(error) });
+      setSave(problem(error));
     }
   };
 
   const onRepurpose = async () => {
     const body = videoBody();
-    if (!body) return setSave({ kind: "problem", message: "This video hasn't finished loading" });
+    if (!body) return setSave({ kind: "problem", message: NOT_LOADED });
     setOpening(true);
     try {
       setSave(stateAfter(await ask("repurposeVideo", body)));
     } catch (error) {
-      setSave({ kind: "problem", message: problemText(error) });
+      setSave(problem(error));
     } finally {
       setOpening(false);
     }

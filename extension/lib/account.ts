@@ -37,7 +37,7 @@ export async function whileSignedIn<T>(call: Promise<T>): Promise<T> {
 
 async function fetchWorkspaces(): Promise<Workspace[]> {
   const { client } = await signedInClient();
-  const me = await whileSignedIn(unwrap<{ workspaces: Workspace[] }>(client.api.auth.me.$get()));
+  const me = await whileSignedIn(unwrap(client.api.auth.me.$get()));
   await workspacesItem.setValue(me.workspaces);
   return me.workspaces;
 }
@@ -73,16 +73,18 @@ export async function sessionView(): Promise<SessionView> {
 
 export async function signIn(email: string, password: string): Promise<SessionView> {
   const client = apiClient(await apiOriginItem.getValue());
-  const signedIn = await unwrap<{
-    user: { id: string; email: string; name: string };
-    token?: string;
-    expiresAt: string;
-  }>(client.api.auth.signin.$post({ json: { email, password, client: "extension" } }));
-  if (!signedIn.token) throw new ExtensionError("UNKNOWN", "The API did not return a session");
+  const signedIn = await unwrap(
+    client.api.auth.signin.$post({ json: { email, password, client: "extension" } }),
+  );
+  // `client: "extension"` answers a token; a cookie sign-in (the dashboard's) does not.
+  if (!("token" in signedIn) || !signedIn.token) {
+    throw new ExtensionError("UNKNOWN", "The API did not return a session");
+  }
+  const { id, email: signedInEmail, name } = signedIn.user;
   await sessionItem.setValue({
     token: signedIn.token,
     expiresAt: signedIn.expiresAt,
-    user: signedIn.user,
+    user: { id, email: signedInEmail, name: name ?? "" },
   });
   return sessionView();
 }

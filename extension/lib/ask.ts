@@ -1,11 +1,6 @@
 /** The sending side for extension pages and content scripts: a Result becomes a value or a throw. */
-import { ExtensionError } from "./errors";
-import { messaging, type ProtocolMap, type Result } from "./protocol";
-
-type Asked = {
-  [K in keyof ProtocolMap]: ReturnType<ProtocolMap[K]> extends Result<unknown> ? K : never;
-}[keyof ProtocolMap];
-type ValueOf<K extends Asked> = ReturnType<ProtocolMap[K]> extends Result<infer T> ? T : never;
+import { ExtensionError, fromView } from "./errors";
+import { type Asked, messaging, type ProtocolMap, type Result, type ValueOf } from "./protocol";
 
 export async function ask<K extends Asked>(
   type: K,
@@ -19,9 +14,5 @@ export async function ask<K extends Asked>(
     throw new ExtensionError("UNKNOWN", "CreatorOps is restarting. Try again in a moment.");
   }
   if (result.ok) return result.value;
-  const { code, message, status, retryAfterSeconds, details } = result.error;
-  throw new ExtensionError(code, message, status, {
-    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
-    ...(details ? { details } : {}),
-  });
+  throw fromView(result.error);
 }

@@ -1,16 +1,20 @@
 /**
- * The offline-safe capture queue. A capture is written to chrome.storage.local before its
- * first attempt, so a closed browser, a killed service worker or a dead network never loses
- * it. Every attempt carries the capture's own Idempotency-Key: if an answer was lost after the
- * API saved it, the retry gets the stored answer back, so each capture lands exactly once.
+ * The offline-safe capture queue, read in one direction: enqueue → send → settle.
  *
- * Writes are serialized within the service worker (one chain of storage updates), and a
- * capture is in flight at most once at a time.
+ * - enqueue: a capture is written to chrome.storage.local before its first attempt, so a
+ *   closed browser, a killed service worker or a dead network never loses it;
+ * - send: one attempt, with the capture's own Idempotency-Key — if an answer was lost after
+ *   the API saved it, the retry gets the stored answer back, so each capture lands once;
+ * - settle: the attempt's result is written back (landed captures leave the queue, others are
+ *   rescheduled or kept as refused) and answered as the capture's outcome.
+ *
+ * The queue does not know what a capture is: `post` (the kinds table, in captures.ts) does.
+ * Writes are serialized within the service worker, and a capture is in flight at most once.
  */
-import type { CreateContentInput } from "../../shared/content";
-import { ExtensionError, errorView } from "./errors";
-import type { ContentItem } from "./protocol";
-import { captureQueueItem, type QueuedCapture } from "./storage";
+import type { CaptureBody, CaptureKind, CaptureResult } from "./capture-kinds";
+import { CAPTURE_KINDS } from "./capture-kinds";
+import { ExtensionError, type ErrorView, errorView } from "./errors";
+import { captureQueueItem, type QueuedCapture, type QueuedCaptureOf } from "./storage";
 
 export const RETRY_ALARM = "capture-retry";
 /** Chrome's shortest alarm period for packed extensions; the first retry waits this long. */
@@ -23,6 +27,20 @@ export function retryDelay(attempts: number, retryAfterSeconds?: number, random 
   const jittered = Math.round(exponential * (0.8 + 0.4 * random()));
   return Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
 }
+
+/** Where one capture stands after an attempt: landed, queued for a retry, or refused. */
+export type CaptureOutcome =
+  | { state: "saved"; result: CaptureResult }
+  | { state: "queued"; captureId: string; error: ErrorView; nextAttemptAt: number }
+  | { state: "failed"; captureId: string; error: ErrorView };
+
+export interface Settlement {
+  capture: QueuedCapture;
+  outcome: CaptureOutcome;
+}
+
+/** One attempt at the API: answers what landed, or throws (an ExtensionError says why). */
+export type Post = (capture: QueuedCapture) => Promise<CaptureResult>;
 
 let chain: Promise<unknown> = Promise.resolve();
 /** Read-modify-write of the queue, one at a time. */
@@ -40,27 +58,39 @@ export function readQueue(): Promise<QueuedCapture[]> {
   return captureQueueItem.getValue();
 }
 
-export function enqueueCapture(
-  body: CreateContentInput,
+/** When the earliest pending capture is next due, or null when none is pending. */
+export async function nextAttemptAt(): Promise<number | null> {
+  const pending = (await readQueue()).filter((capture) => capture.state === "pending");
+  return pending.length ? Math.min(...pending.map((capture) => capture.nextAttemptAt)) : null;
+}
+
+/** Step 1: stores a capture, due now, before anything is sent. */
+export function enqueue<K extends CaptureKind>(
+  kind: K,
+  body: CaptureBody<K>,
   workspaceId: string,
   options: { tabId?: number; now?: number } = {},
-): Promise<QueuedCapture> {
+): Promise<QueuedCaptureOf<K>> {
   const now = options.now ?? Date.now();
-  const capture: QueuedCapture = {
+  const spec = CAPTURE_KINDS[kind];
+  const capture: QueuedCaptureOf<K> = {
     id: crypto.randomUUID(),
+    kind,
     idempotencyKey: crypto.randomUUID(),
     workspaceId,
     body,
+    title: spec.title(body),
+    subject: spec.subject(body),
     createdAt: now,
     attempts: 0,
     nextAttemptAt: now,
     state: "pending",
     ...(options.tabId !== undefined ? { tabId: options.tabId } : {}),
   };
-  return updateQueue((queue) => ({ queue: [...queue, capture], value: capture }));
+  return updateQueue((queue) => ({ queue: [...queue, capture as QueuedCapture], value: capture }));
 }
 
-export function discardCapture(captureId: string) {
+export function discard(captureId: string) {
   return updateQueue((queue) => {
     const rest = queue.filter((capture) => capture.id !== captureId);
     return { queue: rest, value: rest };
@@ -82,38 +112,86 @@ export function makeDue({ refusedToo = false, now = Date.now() } = {}) {
   });
 }
 
-export type SendCapture = (capture: QueuedCapture) => Promise<ContentItem>;
-
-export interface Landed {
-  capture: QueuedCapture;
-  item: ContentItem;
+/**
+ * Step 3: writes an attempt's result back and answers the capture's outcome. Landed captures
+ * leave the queue; retryable failures (no answer, 5xx, 429, no session) are rescheduled with
+ * backoff; other 4xx answers are kept as failed, for the creator to see, and not retried.
+ */
+function settle(
+  capture: QueuedCapture,
+  attempt: { result: CaptureResult } | { error: unknown },
+  now: number,
+): Promise<Settlement> {
+  if ("result" in attempt) {
+    return updateQueue((queue) => ({
+      queue: queue.filter((queued) => queued.id !== capture.id),
+      value: { capture, outcome: { state: "saved", result: attempt.result } },
+    }));
+  }
+  const failure =
+    attempt.error instanceof ExtensionError
+      ? attempt.error
+      : new ExtensionError("UNKNOWN", "The capture could not be sent");
+  const error = errorView(failure);
+  const retryAt = now + retryDelay(capture.attempts + 1, failure.extras.retryAfterSeconds);
+  const outcome: CaptureOutcome = failure.retryable
+    ? { state: "queued", captureId: capture.id, error, nextAttemptAt: retryAt }
+    : { state: "failed", captureId: capture.id, error };
+  return updateQueue((queue) => ({
+    queue: queue.map((queued) =>
+      queued.id !== capture.id
+        ? queued
+        : {
+            ...queued,
+            attempts: queued.attempts + 1,
+            lastError: error,
+            ...(outcome.state === "queued"
+              ? { state: "pending" as const, nextAttemptAt: retryAt }
+              : { state: "failed" as const }),
+          },
+    ),
+    value: { capture, outcome },
+  }));
 }
-export interface AttemptOutcome {
-  landed: Landed[];
+
+const inFlight = new Map<string, Promise<Settlement>>();
+
+/**
+ * Step 2: one attempt at sending `capture`, settled; answers its outcome. A capture already in
+ * flight is not sent again: this joins that attempt and answers its outcome.
+ */
+export function send(capture: QueuedCapture, post: Post, now = Date.now): Promise<Settlement> {
+  const flying = inFlight.get(capture.id);
+  if (flying) return flying;
+  const attempt = post(capture).then(
+    (result) => settle(capture, { result }, now()),
+    (error: unknown) => settle(capture, { error }, now()),
+  );
+  const tracked = attempt.finally(() => inFlight.delete(capture.id));
+  inFlight.set(capture.id, tracked);
+  return tracked;
+}
+
+export interface DueOutcome {
+  /** The captures sent this time, each with its outcome. */
+  settled: Settlement[];
   /** When the earliest pending capture is next due, or null when none is pending. */
   nextAttemptAt: number | null;
 }
 
-const inFlight = new Set<string>();
-
 /**
- * Sends every due pending capture once. Landed captures leave the queue; retryable failures
- * (no answer, 5xx, 429) are rescheduled with backoff; other 4xx answers are kept as failed,
- * for the creator to see, and not retried.
+ * Sends every due pending capture once, in the order they were captured. When the API turns
+ * out to be unreachable, the rest wait for the same retry, untried.
  */
-export async function sendDueCaptures(
-  send: SendCapture,
-  now: () => number = Date.now,
-): Promise<AttemptOutcome> {
+export async function sendDue(post: Post, now: () => number = Date.now): Promise<DueOutcome> {
   const due = (await readQueue()).filter(
     (capture) =>
       capture.state === "pending" && capture.nextAttemptAt <= now() && !inFlight.has(capture.id),
   );
-  const landed: Landed[] = [];
+  const settled: Settlement[] = [];
   let unreachableUntil: number | null = null;
   for (const capture of due) {
     if (unreachableUntil !== null) {
-      // The API was unreachable a moment ago: the rest wait for the same retry, untried.
       const retryAt = unreachableUntil;
       await updateQueue((queue) => ({
         queue: queue.map((queued) =>
@@ -123,45 +201,14 @@ export async function sendDueCaptures(
       }));
       continue;
     }
-    inFlight.add(capture.id);
-    try {
-      const item = await send(capture);
-      await updateQueue((queue) => ({
-        queue: queue.filter((queued) => queued.id !== capture.id),
-        value: undefined,
-      }));
-      landed.push({ capture, item });
-    } catch (error) {
-      const failure =
-        error instanceof ExtensionError
-          ? error
-          : new ExtensionError("UNKNOWN", "The capture could not be sent");
-      const retryAt = now() + retryDelay(capture.attempts + 1, failure.extras.retryAfterSeconds);
-      await updateQueue((queue) => ({
-        queue: queue.map((queued) =>
-          queued.id !== capture.id
-            ? queued
-            : {
-                ...queued,
-                attempts: queued.attempts + 1,
-                lastError: errorView(failure),
-                ...(failure.retryable
-                  ? { state: "pending" as const, nextAttemptAt: retryAt }
-                  : { state: "failed" as const }),
-              },
-        ),
-        value: undefined,
-      }));
-      if (failure.status === 0) unreachableUntil = retryAt;
-    } finally {
-      inFlight.delete(capture.id);
+    // Sent meanwhile by a new capture or another pass: that one reports it.
+    if (inFlight.has(capture.id)) continue;
+    const settlement = await send(capture, post, now);
+    settled.push(settlement);
+    const { outcome } = settlement;
+    if (outcome.state === "queued" && outcome.error.status === 0) {
+      unreachableUntil = outcome.nextAttemptAt;
     }
   }
-  const pending = (await readQueue()).filter((capture) => capture.state === "pending");
-  return {
-    landed,
-    nextAttemptAt: pending.length
-      ? Math.min(...pending.map((capture) => capture.nextAttemptAt))
-      : null,
-  };
+  return { settled, nextAttemptAt: await nextAttemptAt() };
 }

@@ -1,80 +1,83 @@
 /**
- * Capturing in the background: queue first, then try at once; retries ride chrome.alarms so
- * they survive the service worker being stopped. The tab that captured hears when it lands.
+ * Capturing in the background: a new capture is enqueued, then sent at once, and answers its
+ * own outcome. What waits is retried on chrome.alarms, which survive the service worker being
+ * stopped. The tab that captured hears when its capture lands.
  */
 import { browser } from "wxt/browser";
-import type { CreateContentInput } from "../../shared/content";
 import { signedInClient, whileSignedIn } from "./account";
 import { apiClient, unwrap } from "./api";
+import { CAPTURE_KINDS, type CaptureBody, type CaptureKind } from "./capture-kinds";
 import {
-  enqueueCapture,
+  type CaptureOutcome,
+  enqueue,
+  nextAttemptAt,
+  type Post,
   RETRY_ALARM,
-  readQueue,
-  type SendCapture,
-  sendDueCaptures,
+  type Settlement,
+  send,
+  sendDue,
 } from "./capture-queue";
-import { ExtensionError, errorView } from "./errors";
-import { type CaptureOutcome, type ContentItem, messaging } from "./protocol";
+import { ExtensionError } from "./errors";
+import { messaging } from "./protocol";
 import { apiOriginItem, sessionItem } from "./storage";
 
-/** One capture's POST, in the workspace it was captured for, with its own idempotency key. */
-export const sendCapture: SendCapture = async (capture) => {
+/** One attempt at a capture's route (the kinds table), in the workspace it was captured for. */
+export const post: Post = async (capture) => {
   const [origin, session] = await Promise.all([apiOriginItem.getValue(), sessionItem.getValue()]);
   if (!session) throw new ExtensionError("SIGNED_OUT", "Sign in to send this capture", 0);
   const client = apiClient(origin, { token: session.token, workspaceId: capture.workspaceId });
-  return whileSignedIn(
-    unwrap<ContentItem>(
-      client.api.content.$post({
-        json: capture.body,
-        header: { "idempotency-key": capture.idempotencyKey },
-      }),
-    ),
+  const spec = CAPTURE_KINDS[capture.kind];
+  const answer = await whileSignedIn(
+    unwrap(spec.post(client, capture.body, capture.idempotencyKey)),
   );
+  return { kind: capture.kind, subject: capture.subject, ...spec.describe(answer) };
 };
 
-async function scheduleRetry(nextAttemptAt: number | null) {
-  if (nextAttemptAt === null) {
+async function scheduleRetry(at: number | null) {
+  if (at === null) {
     await browser.alarms.clear(RETRY_ALARM);
     return;
   }
-  await browser.alarms.create(RETRY_ALARM, { when: Math.max(nextAttemptAt, Date.now() + 1000) });
+  await browser.alarms.create(RETRY_ALARM, { when: Math.max(at, Date.now() + 1000) });
 }
 
-/** Sends what is due, tells the capturing tabs, and sets the alarm for what remains. */
-export async function sendQueuedCaptures() {
-  const outcome = await sendDueCaptures(sendCapture);
-  for (const { capture, item } of outcome.landed) {
-    if (capture.tabId === undefined) continue;
-    // The tab may have closed or navigated away; that is fine.
-    void messaging
-      .sendMessage(
-        "captureLanded",
-        { videoId: item.source.videoId ?? null, itemId: item.id },
-        capture.tabId,
-      )
-      .catch(() => undefined);
-  }
-  await scheduleRetry(outcome.nextAttemptAt);
-  return outcome;
+/** Tells the tab that asked, if any, that its capture landed. */
+function announce({ capture, outcome }: Settlement) {
+  if (outcome.state !== "saved" || capture.tabId === undefined) return;
+  // The tab may have closed or navigated away; that is fine.
+  void messaging.sendMessage("captureLanded", outcome.result, capture.tabId).catch(() => undefined);
 }
 
-/** A new capture: stored in the queue, then sent straight away if the API is there. */
-export async function capture(body: CreateContentInput, tabId?: number): Promise<CaptureOutcome> {
+/**
+ * The queue's retry pass (an alarm, a sign-in, a browser start, "Retry now"): sends what is
+ * due, tells the capturing tabs, and sets the alarm for what remains.
+ */
+export async function retryQueued() {
+  const due = await sendDue(post);
+  for (const settlement of due.settled) announce(settlement);
+  await scheduleRetry(due.nextAttemptAt);
+  return due;
+}
+
+/** A new capture: enqueued, then sent straight away; answers where it stands. */
+export async function capture<K extends CaptureKind>(
+  kind: K,
+  body: CaptureBody<K>,
+  options: { tabId?: number } = {},
+): Promise<CaptureOutcome> {
   const { workspaceId } = await signedInClient();
   if (!workspaceId) throw new ExtensionError("WORKSPACE_REQUIRED", "Pick a workspace first", 400);
-  const queued = await enqueueCapture(body, workspaceId, tabId === undefined ? {} : { tabId });
-  const outcome = await sendQueuedCaptures();
-  const landed = outcome.landed.find((entry) => entry.capture.id === queued.id);
-  if (landed) return { state: "saved", item: landed.item };
-  const stillQueued = (await readQueue()).find((entry) => entry.id === queued.id);
-  const error = stillQueued?.lastError ?? errorView(new ExtensionError("OFFLINE", "Queued"));
-  return stillQueued?.state === "failed"
-    ? { state: "failed", error }
-    : { state: "queued", captureId: queued.id, error };
+  const queued = await enqueue(kind, body, workspaceId, options);
+  const settlement = await send(queued, post);
+  announce(settlement);
+  // The API answered: older captures that wait may go too. Else the alarm keeps this one.
+  if (settlement.outcome.state === "saved") void retryQueued();
+  else await scheduleRetry(await nextAttemptAt());
+  return settlement.outcome;
 }
 
 export function listenForRetries() {
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === RETRY_ALARM) void sendQueuedCaptures();
+    if (alarm.name === RETRY_ALARM) void retryQueued();
   });
 }

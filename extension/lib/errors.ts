@@ -1,7 +1,18 @@
+/**
+ * A failure as the extension carries it: a code to branch on, across the messaging boundary
+ * as a plain ErrorView. What a creator reads comes from the one table of error words
+ * (shared/view/error-words.ts), never from here.
+ */
 import type { ApiIssue, ErrorCode } from "../../shared/envelope";
+import {
+  type ClientErrorCode,
+  type ErrorContext,
+  errorWords,
+  isSessionLostCode,
+  TRY_AGAIN,
+} from "../../shared/view/error-words";
 
-/** Codes the extension adds to the API's own. */
-export type ExtensionErrorCode = ErrorCode | "OFFLINE" | "SIGNED_OUT" | "UNKNOWN" | "BAD_SENDER";
+export type ExtensionErrorCode = ErrorCode | ClientErrorCode;
 
 export interface ErrorExtras {
   retryAfterSeconds?: number;
@@ -9,7 +20,7 @@ export interface ErrorExtras {
   issues?: ApiIssue[];
 }
 
-/** A failure the UI can explain: a code to branch on and a message fit to show. */
+/** A failure the UI can explain: a code to branch on and the facts the words need. */
 export class ExtensionError extends Error {
   constructor(
     readonly code: ExtensionErrorCode | string,
@@ -34,25 +45,38 @@ export class ExtensionError extends Error {
 }
 
 /** The plain, message-safe shape of an error. */
-export interface ErrorView {
+export interface ErrorView extends ErrorExtras {
   code: string;
   message: string;
   status: number;
-  retryAfterSeconds?: number;
-  details?: Record<string, unknown>;
 }
 
 export function errorView(error: unknown): ErrorView {
   if (error instanceof ExtensionError) {
+    const { retryAfterSeconds, details, issues } = error.extras;
     return {
       code: error.code,
       message: error.message,
       status: error.status,
-      ...(error.extras.retryAfterSeconds
-        ? { retryAfterSeconds: error.extras.retryAfterSeconds }
-        : {}),
-      ...(error.extras.details ? { details: error.extras.details } : {}),
+      ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+      ...(details ? { details } : {}),
+      ...(issues ? { issues } : {}),
     };
   }
   return { code: "UNKNOWN", message: "Something went wrong in the extension", status: 0 };
+}
+
+/** An ErrorView back into an error, on the side that receives it. */
+export function fromView({ code, message, status, ...extras }: ErrorView): ExtensionError {
+  return new ExtensionError(code, message, status, extras);
+}
+
+/** The words for any failure, from the one table. */
+export function explain(error: unknown, context?: ErrorContext): string {
+  return error instanceof ExtensionError ? errorWords(errorView(error), context) : TRY_AGAIN;
+}
+
+/** The session is gone: the panel goes back to sign-in. */
+export function isSessionLost(error: unknown): boolean {
+  return error instanceof ExtensionError && isSessionLostCode(error.code);
 }

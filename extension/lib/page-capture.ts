@@ -3,13 +3,15 @@
  * page through activeTab: the click or keystroke grants this tab's URL and title, nothing more.
  */
 import { browser } from "wxt/browser";
-import type { CreateContentInput } from "../../shared/content";
+import { type CreateContentInput, TITLE_MAX } from "../../shared/content";
 import { youtubePage } from "../selectors/youtube";
+import type { CaptureOutcome } from "./capture-queue";
 import { capture } from "./captures";
-import type { CaptureOutcome } from "./protocol";
 
 export const MENU = { selection: "save-selection", page: "save-page" } as const;
 export const SAVE_COMMAND = "save-page";
+/** The API keeps at most this much of a selection (source.selection). */
+const SELECTION_MAX = 20_000;
 
 interface PageFacts {
   url?: string;
@@ -17,7 +19,10 @@ interface PageFacts {
   selection?: string;
 }
 
-/** What a page capture sends: a YouTube video as a video (so it dedupes), else a web page. */
+/**
+ * What a page capture sends: a YouTube video as a video (so it dedupes), else a web page. A
+ * selection is the piece itself: it is the body repurposing reads.
+ */
 export function pageCaptureBody({ url, title, selection }: PageFacts): CreateContentInput | null {
   let parsed: URL;
   try {
@@ -31,13 +36,14 @@ export function pageCaptureBody({ url, title, selection }: PageFacts): CreateCon
   const snippet = selection?.replace(/\s+/g, " ").trim();
   const heading = (snippet ? snippet.slice(0, 120) : pageTitle) || parsed.hostname;
   return {
-    title: heading.slice(0, 300),
+    title: heading.slice(0, TITLE_MAX),
+    ...(snippet && !video ? { body: snippet.slice(0, SELECTION_MAX) } : {}),
     source: video
       ? { kind: "youtube", videoId: video.videoId, url: parsed.href }
       : {
           kind: "web",
           url: parsed.href.slice(0, 2048),
-          ...(snippet ? { selection: snippet.slice(0, 20_000) } : {}),
+          ...(snippet ? { selection: snippet.slice(0, SELECTION_MAX) } : {}),
         },
   };
 }
@@ -52,7 +58,7 @@ const BADGE: Record<CaptureOutcome["state"] | "error", { text: string; color: st
 async function captureTab(tabId: number | undefined, facts: PageFacts) {
   const body = pageCaptureBody(facts);
   if (!body) return;
-  const state = await capture(body, tabId).then(
+  const state = await capture("content", body, tabId === undefined ? {} : { tabId }).then(
     (outcome) => outcome.state,
     () => "error" as const,
   );

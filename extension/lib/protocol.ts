@@ -1,38 +1,31 @@
 /**
  * Every message between the extension's parts, typed once. Content scripts (page messages)
  * and extension pages (panel messages) reach the background only through these; each handler
- * checks who sent it (see senders.ts). Answers are Results, never thrown across the boundary,
- * so an error keeps its code.
+ * says who may send it (see handlers/). Answers are Results, never thrown across the boundary,
+ * so an error keeps its code. What the API answers is inferred from the edge's routes
+ * (`hc<AppType>`), never restated here.
  */
 import { defineExtensionMessaging } from "@webext-core/messaging";
-import type { InferResponseType } from "hono/client";
+import type { InferRequestType } from "hono/client";
 import type {
   CreateContentInput,
   ListContentQuery,
   RepurposeInput,
+  RepurposeOutcome,
   UpdateContentInput,
 } from "../../shared/content";
-import type { ApiClient } from "./api";
+import type { RepurposeStreamEvent } from "../../shared/repurpose-stream";
+import type { Answer, ApiClient } from "./api";
+import type { CaptureResult } from "./capture-kinds";
+import type { CaptureOutcome } from "./capture-queue";
 import type { ErrorView } from "./errors";
 import type { QueuedCapture } from "./storage";
 
-type Data<T> = T extends { success: true; data: infer D } ? D : never;
-type Content = ApiClient["api"]["content"];
+type Api = ApiClient["api"];
+type ContentRoute = Api["content"][":id"];
+type VariantRoute = ContentRoute["variants"][":variantId"];
 
-export type ContentPage = Data<InferResponseType<Content["$get"], 200>>;
-export type ContentItem = ContentPage["items"][number];
-export type ContentDetail = Data<InferResponseType<Content[":id"]["$get"], 200>>;
-export type Variant = ContentDetail["variants"][number];
-/** The route also streams, which hides its JSON type from the client: named here instead. */
-export interface RepurposeOutcome {
-  variants: Variant[];
-  cached: boolean;
-  provider: string;
-  model: string;
-}
-export type Usage = Data<InferResponseType<ApiClient["api"]["usage"]["$get"], 200>>;
-type Me = Data<InferResponseType<ApiClient["api"]["auth"]["me"]["$get"], 200>>;
-export type Workspace = Me["workspaces"][number];
+export type Workspace = Answer<Api["auth"]["me"]["$get"]>["workspaces"][number];
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorView };
 
@@ -45,12 +38,6 @@ export interface SessionView {
   offline: boolean;
 }
 
-/** Where a capture stands: landed (with its item), queued for retry, or refused. */
-export type CaptureOutcome =
-  | { state: "saved"; item: ContentItem }
-  | { state: "queued"; captureId: string; error: ErrorView }
-  | { state: "failed"; error: ErrorView };
-
 export interface VideoState {
   signedIn: boolean;
   /** The live item saved from this video, if any. */
@@ -59,15 +46,17 @@ export interface VideoState {
   queued: boolean;
 }
 
+export type { CaptureOutcome, CaptureResult };
+
 export interface ProtocolMap {
-  // ── page messages: content scripts on YouTube → background ──
+  // ── page messages: content scripts on a site (YouTube) → background ──
   videoState(videoId: string): Result<VideoState>;
   saveVideo(body: CreateContentInput): Result<CaptureOutcome>;
   /** Saves if needed, then opens the side panel on the item with repurposing started. */
   repurposeVideo(body: CreateContentInput): Result<CaptureOutcome>;
 
   // ── background → a tab's content script ──
-  captureLanded(landed: { videoId: string | null; itemId: string }): void;
+  captureLanded(landed: CaptureResult): void;
 
   // ── panel messages: the side panel and options page → background ──
   session(): Result<SessionView>;
@@ -75,16 +64,40 @@ export interface ProtocolMap {
   signOut(): Result<SessionView>;
   selectWorkspace(workspaceId: string): Result<SessionView>;
   setApiOrigin(origin: string): Result<SessionView>;
-  listContent(query: ListContentQuery): Result<ContentPage>;
-  getContent(contentId: string): Result<ContentDetail>;
+  usage(): Result<Answer<Api["usage"]["$get"]>>;
+  listContent(query: ListContentQuery): Result<Answer<Api["content"]["$get"]>>;
+  getContent(contentId: string): Result<Answer<ContentRoute["$get"]>>;
+  updateContent(update: {
+    contentId: string;
+    changes: UpdateContentInput;
+  }): Result<Answer<ContentRoute["$put"]>>;
+  /** A person's edit of a variant: its body, or a thread's posts. */
+  updateVariant(update: {
+    contentId: string;
+    variantId: string;
+    changes: InferRequestType<VariantRoute["$put"]>["json"];
+  }): Result<Answer<VariantRoute["$put"]>>;
   /** Quick capture: goes through the offline queue like every capture. */
   captureIdea(body: CreateContentInput): Result<CaptureOutcome>;
-  updateContent(update: { contentId: string; changes: UpdateContentInput }): Result<ContentItem>;
-  usage(): Result<Usage>;
   captures(): Result<QueuedCapture[]>;
   retryCaptures(): Result<QueuedCapture[]>;
   discardCapture(captureId: string): Result<QueuedCapture[]>;
 }
+
+/** The messages the background answers (with a Result), and their data and answers. */
+export type Asked = {
+  [K in keyof ProtocolMap]: ReturnType<ProtocolMap[K]> extends Result<unknown> ? K : never;
+}[keyof ProtocolMap];
+export type DataOf<K extends Asked> = Parameters<ProtocolMap[K]>[0];
+export type ValueOf<K extends Asked> =
+  ReturnType<ProtocolMap[K]> extends Result<infer T> ? T : never;
+
+/** Names for what the views hold, all inferred from the routes above. */
+export type ContentPage = ValueOf<"listContent">;
+export type ContentItem = ContentPage["items"][number];
+export type ContentDetail = ValueOf<"getContent">;
+export type Variant = ValueOf<"updateVariant">;
+export type Usage = ValueOf<"usage">;
 
 export const messaging = defineExtensionMessaging<ProtocolMap>();
 
@@ -96,8 +109,13 @@ export const REPURPOSE_PORT = "repurpose";
 export interface RepurposeRequest extends RepurposeInput {
   contentId: string;
 }
+type StreamData<E extends RepurposeStreamEvent["event"]> = Extract<
+  RepurposeStreamEvent,
+  { event: E }
+>["data"];
 export type RepurposeEvent =
-  | { type: "progress"; stage: string }
-  | { type: "text"; delta: string }
+  | ({ type: "progress" } & StreamData<"progress">)
+  | ({ type: "text" } & StreamData<"text">)
   | { type: "done"; outcome: RepurposeOutcome }
   | { type: "error"; error: ErrorView };
+export type { RepurposeOutcome };

@@ -1,10 +1,12 @@
 /**
  * Streams a repurposing run to the panel: the background makes the call (it holds the token)
- * and relays the API's server-sent events over the panel's port. Closing the panel closes the
- * port, which aborts the request; the API then saves nothing and refunds the credits.
+ * and relays the API's server-sent events (shared/repurpose-stream.ts) over the panel's port.
+ * Closing the panel closes the port, which aborts the request; the API then saves nothing and
+ * refunds the credits.
  */
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { Browser } from "wxt/browser";
+import { parseRepurposeEvent } from "../../shared/repurpose-stream";
 import { signedInClient, whileSignedIn } from "./account";
 import { unwrap } from "./api";
 import { ExtensionError, errorView } from "./errors";
@@ -41,23 +43,31 @@ export async function relayRepurpose(port: Port, request: RepurposeRequest) {
       await whileSignedIn(unwrap(Promise.resolve(res)));
       throw new ExtensionError("UNKNOWN", "CreatorOps answered without a stream");
     }
-    const events = res.body
+    const messages = res.body
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new EventSourceParserStream());
     try {
-      for await (const message of events as unknown as AsyncIterable<{
+      for await (const message of messages as unknown as AsyncIterable<{
         event?: string;
         data: string;
       }>) {
-        const data = JSON.parse(message.data);
-        if (message.event === "progress") post({ type: "progress", stage: String(data.stage) });
-        else if (message.event === "text") post({ type: "text", delta: String(data.delta) });
-        else if (message.event === "done") return post({ type: "done", outcome: data.data });
-        else if (message.event === "error") {
-          const { code, message: text, details } = data.error;
-          throw new ExtensionError(code, text, code === "QUOTA_EXCEEDED" ? 402 : 500, {
-            details,
-          });
+        const streamed = parseRepurposeEvent(message.event, message.data);
+        switch (streamed?.event) {
+          case "progress":
+            post({ type: "progress", ...streamed.data });
+            break;
+          case "text":
+            post({ type: "text", ...streamed.data });
+            break;
+          case "done":
+            return post({ type: "done", outcome: streamed.data.data });
+          case "error": {
+            const { status, error } = streamed.data;
+            throw new ExtensionError(error.code, error.message, status, {
+              ...(error.details ? { details: error.details } : {}),
+              ...(error.issues ? { issues: error.issues } : {}),
+            });
+          }
         }
       }
     } catch (error) {

@@ -1,9 +1,10 @@
 /**
  * Who may send what. Panel messages (sign-in, lists, edits) only from the extension's own
- * pages; page messages (save this video) only from our content script in a YouTube tab's top
- * frame. Anything else — another extension, a frame we did not inject — is refused.
+ * pages; page messages (save this video) only from our content script in the top frame of a
+ * tab of the site the handler names (see sites.ts), about what that tab shows. Anything else —
+ * another extension, a frame we did not inject, another site — is refused.
  */
-import { youtubePage } from "../selectors/youtube";
+import type { Site } from "./sites";
 
 export interface Sender {
   id?: string;
@@ -22,29 +23,32 @@ export function isExtensionPage(sender: Sender, self: Self): boolean {
   return sender.id === self.runtimeId && !!sender.url?.startsWith(self.pagesBase);
 }
 
-export function isYouTubeTab(
+/** Our content script, in the top frame of a tab of `site`. */
+export function isSiteTab(
   sender: Sender,
   self: Self,
+  site: Site,
 ): sender is Sender & { tab: { id: number } } {
   if (sender.id !== self.runtimeId || sender.tab?.id === undefined || sender.frameId !== 0) {
     return false;
   }
   try {
-    return new URL(sender.url ?? "").hostname === "www.youtube.com";
+    return site.hostnames.includes(new URL(sender.url ?? "").hostname);
   } catch {
     return false;
   }
 }
 
 /**
- * A video id the sending tab is actually showing (a page message names only its own video).
- * The tab's URL, not the sender's: Chromium keeps `sender.url` at the address the page loaded
- * with, and YouTube moves between videos with pushState.
+ * The sending tab shows `subject` (a page message names only what its own tab shows); a
+ * message about no subject in particular passes. The tab's URL, not the sender's: Chromium
+ * keeps `sender.url` at the address the page loaded with, and YouTube moves between videos
+ * with pushState.
  */
-export function tabShowsVideo(sender: Sender, videoId: string | undefined): boolean {
-  if (!videoId) return true;
+export function tabShows(sender: Sender, site: Site, subject: string | null | undefined): boolean {
+  if (!subject) return true;
   try {
-    return youtubePage(new URL(sender.tab?.url ?? sender.url ?? ""))?.videoId === videoId;
+    return site.subjectOf(new URL(sender.tab?.url ?? sender.url ?? "")) === subject;
   } catch {
     return false;
   }

@@ -4,6 +4,7 @@
  */
 import { storage } from "wxt/utils/storage";
 import type { CreateContentInput } from "../../shared/content";
+import { CAPTURE_KINDS, type CaptureBody, type CaptureKind } from "./capture-kinds";
 import type { ErrorView } from "./errors";
 import type { Workspace } from "./protocol";
 
@@ -29,13 +30,19 @@ export const workspaceIdItem = storage.defineItem<string | null>("local:workspac
   fallback: null,
 });
 
-/** A capture waiting to reach the API. Stored before the first attempt; removed once it lands. */
-export interface QueuedCapture {
+/** A capture of one kind waiting to reach the API. Stored before the first attempt; removed once it lands. */
+export interface QueuedCaptureOf<K extends CaptureKind> {
   id: string;
+  /** Which row of the kinds table it is: the route it goes to and the body it carries. */
+  kind: K;
   /** Sent as Idempotency-Key on every attempt, so a retry after a lost answer is a replay. */
   idempotencyKey: string;
   workspaceId: string;
-  body: CreateContentInput;
+  body: CaptureBody<K>;
+  /** What the pending list calls it. */
+  title: string;
+  /** What it was captured from (`youtube:<id>`), so that tab can show it is queued. */
+  subject: string | null;
   createdAt: number;
   attempts: number;
   nextAttemptAt: number;
@@ -45,8 +52,34 @@ export interface QueuedCapture {
   /** The tab that asked, told when the capture lands (its button turns "Saved ✓"). */
   tabId?: number;
 }
+export type QueuedCapture = { [K in CaptureKind]: QueuedCaptureOf<K> }[CaptureKind];
+
+/**
+ * Version 1 (before kinds): every capture was a content item, its body a POST /api/content
+ * body, and nothing else named it. Deterministic, so the background and a panel migrating at
+ * once write the same queue; an entry that already has a kind is left as it is.
+ */
+export type QueuedCaptureV1 = Omit<QueuedCaptureOf<"content">, "kind" | "title" | "subject"> & {
+  body: CreateContentInput;
+};
+export function migrateQueueToV2(queue: unknown): QueuedCapture[] {
+  if (!Array.isArray(queue)) return [];
+  return queue.map((entry: QueuedCaptureV1 | QueuedCapture) =>
+    "kind" in entry
+      ? entry
+      : {
+          ...entry,
+          kind: "content",
+          title: CAPTURE_KINDS.content.title(entry.body),
+          subject: CAPTURE_KINDS.content.subject(entry.body),
+        },
+  );
+}
+
 export const captureQueueItem = storage.defineItem<QueuedCapture[]>("local:captureQueue", {
   fallback: [],
+  version: 2,
+  migrations: { 2: migrateQueueToV2 },
 });
 
 /**

@@ -80,13 +80,14 @@ export function actionsContainer(document: Document, page: YouTubePage): Element
 }
 
 /**
- * What "Save idea" sends (a POST /api/content body): the video as the page shows it. Null until the page has rendered the
- * title for this video (YouTube fills the DOM after navigation events).
+ * What "Save idea" sends (a POST /api/content body): the video as the page shows it, its
+ * description as the body repurposing reads. Null until the page has rendered the title for
+ * this video (YouTube fills the DOM after navigation events).
  */
 export function extractVideo(
   document: Document,
   url: URL,
-): { title: string; source: ContentSource } | null {
+): { title: string; body?: string; source: ContentSource } | null {
   const page = youtubePage(url);
   if (!page) return null;
   const root = page.kind === "watch" ? document : document.querySelector(SHORTS.activeReel);
@@ -104,15 +105,17 @@ export function extractVideo(
     page.kind === "watch"
       ? `https://www.youtube.com/watch?v=${page.videoId}`
       : `https://www.youtube.com/shorts/${page.videoId}`;
+  const about = description?.slice(0, 10_000);
   return {
     title: title.slice(0, 300),
+    ...(about ? { body: about } : {}),
     source: {
       kind: "youtube",
       videoId: page.videoId,
       url: canonical,
       thumbnailUrl: `https://i.ytimg.com/vi/${page.videoId}/hqdefault.jpg`,
       ...(channel ? { channel } : {}),
-      ...(description ? { description: description.slice(0, 10_000) } : {}),
+      ...(about ? { description: about } : {}),
       ...(durationSeconds !== undefined ? { durationSeconds } : {}),
     },
   };

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
 import { DEFAULT_API_ORIGIN } from "../lib/storage";
 import { Brand } from "./Brand";
-import { explainError } from "./errors";
+import { explain } from "../lib/errors";
 import { Field } from "./Field";
 
 type Outcome = { tone: "ok" | "error"; text: string };
@@ -21,7 +21,7 @@ export function ApiSettings() {
         setLoaded(true);
       },
       (failure: unknown) => {
-        setOutcome({ tone: "error", text: explainError(failure) });
+        setOutcome({ tone: "error", text: explain(failure) });
         setLoaded(true);
       },
     );
@@ -36,7 +36,7 @@ export function ApiSettings() {
       setOrigin(session.apiOrigin);
       setOutcome({ tone: "ok", text: `Saved. CreatorOps answered at ${session.apiOrigin}.` });
     } catch (failure) {
-      setOutcome({ tone: "error", text: explainError(failure, "signIn") });
+      setOutcome({ tone: "error", text: explain(failure, "signIn") });
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
 import type { SessionView } from "../lib/protocol";
 import { sessionItem } from "../lib/storage";
-import { explainError } from "./errors";
+import { explain } from "../lib/errors";
 import { SignedInPanel } from "./SignedInPanel";
 import { SignInForm } from "./SignInForm";
 
@@ -17,7 +17,7 @@ export function App() {
       setSession(await ask("session"));
       setLoadError(null);
     } catch (failure) {
-      setLoadError(explainError(failure));
+      setLoadError(explain(failure));
     }
   }, []);
 

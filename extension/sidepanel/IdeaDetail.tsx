@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { PLATFORM_IDS, PLATFORM_RULES, type PlatformId } from "../../shared/platforms";
 import { ask } from "../lib/ask";
 import type { ContentDetail, ContentItem, RepurposeOutcome } from "../lib/protocol";
-import { formatDateTime, handleFromEmail } from "./format";
+import { formatDateTime, handleFromEmail } from "../../shared/view/format";
 import { useExplain, usePanel } from "./panel-context";
 import { StatusControl } from "./StatusControl";
 import { useRepurpose } from "./use-repurpose";

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import type { ContentStatus } from "../../shared/content";
 import type { ContentItem } from "../lib/protocol";
 import { Field } from "./Field";
-import { formatDateTime, STATUS_FILTERS, STATUS_LABELS } from "./format";
+import { formatDateTime } from "../../shared/view/format";
+import { STATUS_FILTERS, STATUS_LABELS } from "../../shared/view/status";
 import type { Ideas } from "./use-ideas";
 
 interface Props {

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import { ask } from "../lib/ask";
+import { explain, fromView } from "../lib/errors";
 import type { QueuedCapture } from "../lib/storage";
-import { untilText } from "./format";
+import { timesText, untilText } from "../../shared/view/format";
 import { useExplain } from "./panel-context";
 
 interface Props {
@@ -10,7 +11,7 @@ interface Props {
 
 /** Captures still on their way to the API (offline, a server fault) or refused by it. */
 export function PendingCaptures({ captures }: Props) {
-  const explain = useExplain();
+  const explainFailure = useExplain();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -30,7 +31,7 @@ export function PendingCaptures({ captures }: Props) {
     try {
       await action();
     } catch (failure) {
-      setError(explain(failure));
+      setError(explainFailure(failure));
     } finally {
       setBusy(false);
     }
@@ -45,14 +46,12 @@ export function PendingCaptures({ captures }: Props) {
         {captures.map((capture) => (
           <li key={capture.id} className={`pending-item ${capture.state}`}>
             <div className="pending-text">
-              <span className="pending-title">{capture.body.title}</span>
+              <span className="pending-title">{capture.title}</span>
               <span className="muted small">
                 {capture.state === "failed"
-                  ? `Failed: ${capture.lastError?.message ?? "the API refused it"}`
+                  ? `Failed: ${capture.lastError ? explain(fromView(capture.lastError)) : "the API refused it"}`
                   : `Waiting — retrying ${untilText(capture.nextAttemptAt, now)}${
-                      capture.attempts > 0
-                        ? ` (tried ${capture.attempts} ${capture.attempts === 1 ? "time" : "times"})`
-                        : ""
+                      capture.attempts > 0 ? ` (tried ${timesText(capture.attempts)})` : ""
                     }`}
               </span>
             </div>

@@ -1,6 +1,8 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
+import { explain, fromView } from "../lib/errors";
 import { Field } from "./Field";
+import { BODY_HINT, BODY_LABEL, LIMITS, NOTES_HINT, NOTES_LABEL } from "./item-fields";
 import { useExplain } from "./panel-context";
 
 interface Props {
@@ -9,12 +11,16 @@ interface Props {
 
 type Outcome = { tone: "ok" | "queued" | "error"; text: string };
 
-/** A title and optional notes, saved through the offline queue like every capture. */
+/**
+ * A title, and if wanted the piece itself and private notes, saved through the offline queue
+ * like every capture.
+ */
 export function QuickCapture({ onSaved }: Props) {
-  const explain = useExplain();
+  const explainFailure = useExplain();
   const [title, setTitle] = useState("");
+  const [body, setBody] = useState("");
   const [notes, setNotes] = useState("");
-  const [showNotes, setShowNotes] = useState(false);
+  const [showDetails, setShowDetails] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
@@ -34,15 +40,17 @@ export function QuickCapture({ onSaved }: Props) {
     try {
       const result = await ask("captureIdea", {
         title: trimmed,
+        ...(body.trim() ? { body } : {}),
         ...(notes.trim() ? { notes } : {}),
         source: { kind: "manual" },
       });
       if (result.state === "failed") {
-        setOutcome({ tone: "error", text: result.error.message });
+        setOutcome({ tone: "error", text: explain(fromView(result.error)) });
       } else {
         setTitle("");
+        setBody("");
         setNotes("");
-        setShowNotes(false);
+        setShowDetails(false);
         setOutcome(
           result.state === "saved"
             ? { tone: "ok", text: "Saved" }
@@ -51,13 +59,13 @@ export function QuickCapture({ onSaved }: Props) {
                 text:
                   result.error.code === "OFFLINE"
                     ? "Queued — will save when you're back online"
-                    : `Queued — will retry: ${result.error.message}`,
+                    : `Queued — will retry: ${explain(fromView(result.error))}`,
               },
         );
         onSaved();
       }
     } catch (failure) {
-      setOutcome({ tone: "error", text: explain(failure) });
+      setOutcome({ tone: "error", text: explainFailure(failure) });
     } finally {
       setBusy(false);
     }
@@ -71,34 +79,50 @@ export function QuickCapture({ onSaved }: Props) {
             <input
               id={id}
               name="title"
-              maxLength={300}
+              maxLength={LIMITS.title}
               placeholder="A video, a post, a hook…"
               value={title}
               onChange={(event) => setTitle(event.target.value)}
             />
           )}
         </Field>
-        {showNotes ? (
-          <Field label="Notes">
-            {(id) => (
-              <textarea
-                id={id}
-                name="notes"
-                rows={3}
-                maxLength={50_000}
-                value={notes}
-                onChange={(event) => setNotes(event.target.value)}
-              />
-            )}
-          </Field>
+        {showDetails ? (
+          <>
+            <Field label={BODY_LABEL} hint={BODY_HINT}>
+              {(id, hintId) => (
+                <textarea
+                  id={id}
+                  name="body"
+                  rows={4}
+                  maxLength={LIMITS.body}
+                  aria-describedby={hintId}
+                  value={body}
+                  onChange={(event) => setBody(event.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={NOTES_LABEL} hint={NOTES_HINT}>
+              {(id, hintId) => (
+                <textarea
+                  id={id}
+                  name="notes"
+                  rows={2}
+                  maxLength={LIMITS.notes}
+                  aria-describedby={hintId}
+                  value={notes}
+                  onChange={(event) => setNotes(event.target.value)}
+                />
+              )}
+            </Field>
+          </>
         ) : null}
         <div className="row">
           <button type="submit" className="primary" disabled={busy || !title.trim()}>
             {busy ? "Saving…" : "Save idea"}
           </button>
-          {showNotes ? null : (
-            <button type="button" className="quiet" onClick={() => setShowNotes(true)}>
-              Add notes
+          {showDetails ? null : (
+            <button type="button" className="quiet" onClick={() => setShowDetails(true)}>
+              Add script or notes
             </button>
           )}
           <output className={`outcome ${outcome?.tone ?? ""}`} aria-live="polite">

@@ -3,7 +3,7 @@ import { browser } from "wxt/browser";
 import { ask } from "../lib/ask";
 import type { SessionView } from "../lib/protocol";
 import { Brand } from "./Brand";
-import { explainError } from "./errors";
+import { explain } from "../lib/errors";
 import { Field } from "./Field";
 
 interface Props {
@@ -26,7 +26,7 @@ export function SignInForm({ apiOrigin, notice, onSignedIn }: Props) {
     try {
       onSignedIn(await ask("signIn", { email: email.trim(), password }));
     } catch (failure) {
-      setError(explainError(failure, "signIn"));
+      setError(explain(failure, "signIn"));
       setBusy(false);
     }
   }

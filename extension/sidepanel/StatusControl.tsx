@@ -3,7 +3,8 @@ import type { ContentStatus } from "../../shared/content";
 import { ask } from "../lib/ask";
 import type { ContentItem } from "../lib/protocol";
 import { Field } from "./Field";
-import { formatDateTime, fromLocalInput, STATUS_LABELS, toLocalInput } from "./format";
+import { formatDateTime, fromLocalInput, toLocalInput } from "../../shared/view/format";
+import { STATUS_LABELS } from "../../shared/view/status";
 import { useExplain } from "./panel-context";
 import { statusChoices } from "./status-choices";
 

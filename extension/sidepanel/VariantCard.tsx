@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useState } from "react";
 import { checkVariant, PLATFORM_RULES } from "../../shared/platforms";
 import type { Variant } from "../lib/protocol";
-import type { CharCount } from "./format";
+import type { CharCount } from "../../shared/view/format";
 import { copyText, postCount, variantLabel, variantPosts, wordCount } from "./variant-view";
 
 export interface Author {

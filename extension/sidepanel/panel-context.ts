@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext } from "react";
 import type { SessionView } from "../lib/protocol";
-import { explainError, isSessionLost } from "./errors";
+import { explain, isSessionLost } from "../lib/errors";
 
 export interface PanelContextValue {
   session: SessionView;
@@ -24,7 +24,7 @@ export function useExplain() {
   return useCallback(
     (error: unknown) => {
       if (isSessionLost(error)) onSessionLost();
-      return explainError(error);
+      return explain(error);
     },
     [onSessionLost],
   );

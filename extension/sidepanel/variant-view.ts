@@ -1,19 +1,30 @@
-/** Variant helpers for the detail view (lazy-loaded, so shared/platforms may come along). */
+/**
+ * Variant helpers for the item view. It is loaded lazily, so shared/platforms (with X's
+ * official counter, twitter-text) comes along here and never into the panel's first chunk.
+ */
 import {
-  countChars,
+  checkVariant,
   countWords,
   PLATFORM_IDS,
   PLATFORM_RULES,
   type PlatformId,
+  platformLength,
+  postContent,
+  type RuleProblem,
   threadParts,
 } from "../../shared/platforms";
+import { type CharCount, charCountView } from "../../shared/view/format";
 import type { Variant } from "../lib/protocol";
-import { type CharCount, charCountView } from "./format";
-
-export const DEFAULT_PLATFORMS: readonly PlatformId[] = ["x", "linkedin", "newsletter"];
 
 /** The accessible name of a variant card: "X thread variant", "LinkedIn post variant", … */
 export const variantLabel = (platform: PlatformId) => `${PLATFORM_RULES[platform].label} variant`;
+
+/** The platforms a run starts with: the item's own, or all of them when it names none. */
+export function startingPlatforms(itemPlatforms: readonly PlatformId[]): PlatformId[] {
+  return itemPlatforms.length > 0
+    ? PLATFORM_IDS.filter((id) => itemPlatforms.includes(id))
+    : [...PLATFORM_IDS];
+}
 
 /** The newest variant of each platform, in the platforms' usual order. */
 export function latestByPlatform<V extends Pick<Variant, "platform" | "createdAt">>(
@@ -36,6 +47,11 @@ export function mergeVariants<V extends Pick<Variant, "platform">>(
   return [...existing.filter((variant) => !replaced.has(variant.platform)), ...fresh];
 }
 
+/** An edited variant takes the place of the one it was. */
+export function replaceVariant<V extends Pick<Variant, "id">>(variants: readonly V[], edited: V) {
+  return variants.map((variant) => (variant.id === edited.id ? edited : variant));
+}
+
 /** The posts of a variant: a thread's parts, or the body as one post. */
 export function variantPosts(variant: Pick<Variant, "platform" | "body" | "parts">): string[] {
   if (!PLATFORM_RULES[variant.platform].thread) return [variant.body];
@@ -54,17 +70,67 @@ export function copyText(variant: Pick<Variant, "platform" | "body" | "parts">):
     : variant.body;
 }
 
-/** Characters against the limit of one post (threads) or the whole body. */
+/**
+ * Length against the limit of one post (threads) or the whole body, in the platform's own unit
+ * (X weighted characters, YouTube bytes, characters elsewhere): the measure the API checks.
+ */
 export function postCount(platform: PlatformId, text: string): CharCount {
   const rule = PLATFORM_RULES[platform];
   return charCountView(
-    countChars(text),
+    platformLength(platform, text),
     rule.thread ? (rule.maxPostChars ?? rule.maxChars) : rule.maxChars,
   );
 }
+
+/** The unit a platform's counter counts: "weighted characters", "characters" or "bytes". */
+export const lengthUnit = (platform: PlatformId) => PLATFORM_RULES[platform].unit;
 
 /** Spoken words against the limit, for scripts; null where words are not limited. */
 export function wordCount(platform: PlatformId, text: string): CharCount | null {
   const limit = PLATFORM_RULES[platform].maxWords;
   return limit === undefined ? null : charCountView(countWords(text), limit);
+}
+
+// ── Editing ──
+
+/**
+ * A variant as the editor holds it: a thread's posts without their "i/N " numbers (numbering
+ * follows from the order), or a single body.
+ */
+export type VariantDraftText = { posts: string[] } | { body: string };
+
+export function draftOf(variant: Pick<Variant, "platform" | "body" | "parts">): VariantDraftText {
+  if (!PLATFORM_RULES[variant.platform].thread) return { body: variant.body };
+  return { posts: variantPosts(variant).map((post, index) => postContent(post, index)) };
+}
+
+/** A thread's posts as posted: "i/N " before each when there are two or more, none alone. */
+export function numberPosts(contents: readonly string[]): string[] {
+  const total = contents.length;
+  return contents.map((text) => text.trim()).map((text, index) =>
+    total > 1 ? `${index + 1}/${total} ${text}` : text,
+  );
+}
+
+/** What the edit sends to PUT /api/content/:id/variants/:variantId. */
+export function editOf(draft: VariantDraftText): { parts: string[] } | { body: string } {
+  return "posts" in draft ? { parts: numberPosts(draft.posts) } : { body: draft.body };
+}
+
+/** Every rule the draft breaks, as the API will check it. */
+export function draftProblems(platform: PlatformId, draft: VariantDraftText): RuleProblem[] {
+  if ("posts" in draft) {
+    const parts = numberPosts(draft.posts);
+    return checkVariant({ platform, body: parts.join("\n\n"), parts });
+  }
+  return checkVariant({ platform, body: draft.body });
+}
+
+/** A draft's problems for one post (1-based), and those about the whole variant. */
+export function problemsFor(problems: readonly RuleProblem[], part: number | undefined) {
+  return problems.filter((problem) => problem.part === part);
+}
+
+export function sameDraft(a: VariantDraftText, b: VariantDraftText): boolean {
+  return JSON.stringify(editOf(a)) === JSON.stringify(editOf(b));
 }

@@ -1,4 +1,4 @@
-import { OfflineProvider } from "./offline-provider";
+import { OfflineProvider } from "./offline";
 import { OpenAiCompatibleProvider } from "./openai-compatible";
 import type { AiProvider } from "./provider";
 

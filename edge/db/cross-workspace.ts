@@ -1,0 +1,201 @@
+/**
+ * The queries that cross workspaces by design, in one place: finding a request's session and
+ * membership by its secret token, listing a user's workspaces, loading a workspace named by a
+ * queue message, redeeming an invitation token, and housekeeping across every workspace.
+ * Everything else reaches workspace-scoped tables through `WorkspaceScope` (scope.ts);
+ * `edge/test/tenancy-scan.test.ts` fails when a workspace-id comparison appears elsewhere.
+ */
+import { and, asc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import type { Db } from "./client";
+import {
+  contentItems,
+  idempotencyKeys,
+  invitations,
+  sessions,
+  users,
+  workspaceMembers,
+  workspaces,
+} from "./schema";
+
+/** Which membership to read with the session: none, the user's only one, or a named one. */
+export type MembershipWanted = { kind: "none" } | { kind: "only" } | { kind: "id"; id: string };
+
+/**
+ * A session by its token hash, with its user and (when asked) the membership the request acts
+ * through — one D1 query. `only` answers up to two memberships so the caller can tell "one"
+ * from "several".
+ */
+export function sessionWithMembership(db: Db, tokenHash: string, wanted: MembershipWanted) {
+  const session = {
+    sessionId: sessions.id,
+    expiresAt: sessions.expiresAt,
+    lastUsedAt: sessions.lastUsedAt,
+    revokedAt: sessions.revokedAt,
+    userId: users.id,
+    email: users.email,
+    name: users.name,
+  };
+  if (wanted.kind === "none") {
+    return db
+      .select(session)
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, tokenHash))
+      .limit(1);
+  }
+  return db
+    .select({
+      ...session,
+      workspaceId: workspaces.id,
+      workspaceName: workspaces.name,
+      plan: workspaces.plan,
+      role: workspaceMembers.role,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(
+      workspaceMembers,
+      wanted.kind === "id"
+        ? and(eq(workspaceMembers.userId, users.id), eq(workspaceMembers.workspaceId, wanted.id))
+        : eq(workspaceMembers.userId, users.id),
+    )
+    .leftJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .limit(2);
+}
+
+/** The workspaces a user belongs to, with their role in each (oldest first). */
+export function listMemberships(db: Db, userId: string) {
+  return db
+    .select({
+      id: workspaces.id,
+      name: workspaces.name,
+      plan: workspaces.plan,
+      role: workspaceMembers.role,
+      createdAt: workspaces.createdAt,
+    })
+    .from(workspaceMembers)
+    .innerJoin(workspaces, eq(workspaces.id, workspaceMembers.workspaceId))
+    .where(eq(workspaceMembers.userId, userId))
+    .orderBy(asc(workspaces.createdAt), asc(workspaces.id));
+}
+
+/**
+ * A workspace named by a queue message or a cron batch, with the acting user's role in it
+ * (null when the user is no longer a member, or no user acts).
+ */
+export async function workspaceForJob(db: Db, workspaceId: string, userId: string | null) {
+  const [row] = await db
+    .select({
+      id: workspaces.id,
+      name: workspaces.name,
+      plan: workspaces.plan,
+      role: workspaceMembers.role,
+    })
+    .from(workspaces)
+    .leftJoin(
+      workspaceMembers,
+      and(
+        eq(workspaceMembers.workspaceId, workspaces.id),
+        eq(workspaceMembers.userId, userId ?? ""),
+      ),
+    )
+    .where(eq(workspaces.id, workspaceId))
+    .limit(1);
+  return row;
+}
+
+/** An invitation by the hash of its secret token, whatever workspace it belongs to. */
+export async function invitationByTokenHash(db: Db, tokenHash: string) {
+  const [row] = await db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.tokenHash, tokenHash))
+    .limit(1);
+  return row;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Housekeeping across every workspace: expired sessions and idempotency keys, invitations
+ * expired a month ago, content deleted more than `restoreWindowMs` ago. One batch; safe to run
+ * twice (every condition is "older than").
+ */
+export async function purgeExpired(db: Db, now: Date, restoreWindowMs: number) {
+  const dayAgo = new Date(now.getTime() - DAY_MS);
+  const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
+  const [expiredSessions, expiredKeys, oldInvitations, purgedContent] = await db.batch([
+    db
+      .delete(sessions)
+      .where(
+        or(
+          lt(sessions.expiresAt, now),
+          and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, dayAgo)),
+        ),
+      )
+      .returning({ id: sessions.id }),
+    db
+      .delete(idempotencyKeys)
+      .where(lt(idempotencyKeys.expiresAt, now))
+      .returning({ key: idempotencyKeys.key }),
+    db
+      .delete(invitations)
+      .where(lt(invitations.expiresAt, monthAgo))
+      .returning({ id: invitations.id }),
+    db
+      .delete(contentItems)
+      .where(lt(contentItems.deletedAt, new Date(now.getTime() - restoreWindowMs)))
+      .returning({ id: contentItems.id }),
+  ]);
+  return {
+    sessions: expiredSessions.length,
+    idempotencyKeys: expiredKeys.length,
+    invitations: oldInvitations.length,
+    content: purgedContent.length,
+  };
+}
+
+/**
+ * Redeems invitation `invitationId` for `userId`: claims it (only while it is unused, unrevoked
+ * and unexpired) and adds the user to its workspace with its role, in one transaction. The
+ * membership is copied from the invitation row itself (INSERT…SELECT, conditional on the
+ * invitation being this user's), so the token stays single-use when two accepts race, and a
+ * second accept by the same user adds nothing. True when this call made the claim.
+ */
+export async function redeemInvitation(
+  db: Db,
+  invitationId: string,
+  userId: string,
+  now: Date,
+): Promise<boolean> {
+  const [claimed] = await db.batch([
+    db
+      .update(invitations)
+      .set({ acceptedAt: now, acceptedBy: userId })
+      .where(
+        and(
+          eq(invitations.id, invitationId),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+          gt(invitations.expiresAt, now),
+        ),
+      )
+      .returning({ id: invitations.id }),
+    db
+      .insert(workspaceMembers)
+      .select(
+        db
+          .select({
+            workspaceId: invitations.workspaceId,
+            userId: sql<string>`${userId}`.as("user_id"),
+            role: invitations.role,
+            createdAt: sql<Date>`${now.getTime()}`.as("created_at"),
+          })
+          .from(invitations)
+          .where(and(eq(invitations.id, invitationId), eq(invitations.acceptedBy, userId))),
+      )
+      .onConflictDoNothing(),
+  ]);
+  return claimed.length > 0;
+}

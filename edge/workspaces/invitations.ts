@@ -1,0 +1,187 @@
+/**
+ * Invitations: an admin invites an email with a role, the invitee accepts with the link's
+ * secret token. Only the token's SHA-256 is stored; a token is single-use, expires after a
+ * week, and inviting the same email again replaces the earlier link.
+ */
+import { asc, eq, gt, isNull } from "drizzle-orm";
+import type { SessionUser } from "../auth/sessions";
+import { audit } from "../db/audit";
+import type { Db } from "../db/client";
+import { invitationByTokenHash, redeemInvitation } from "../db/cross-workspace";
+import { invitations, users, workspaceMembers } from "../db/schema";
+import { loadWorkspaceContext, type WorkspaceContext } from "../db/workspace-context";
+import { ApiError, forbidden, notFound } from "../errors";
+import { randomToken, sha256Hex } from "../lib/encoding";
+import { newId } from "../lib/ids";
+import type { WorkspaceSummary } from "./workspaces";
+
+const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** An invitation as admins see it (never its token or hash). */
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: (typeof invitations.$inferSelect)["role"];
+  /** ISO times. */
+  expiresAt: string;
+  createdAt: string;
+}
+
+const invitationView = (
+  row: Pick<typeof invitations.$inferSelect, "id" | "email" | "role" | "expiresAt" | "createdAt">,
+): InvitationView => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  expiresAt: row.expiresAt.toISOString(),
+  createdAt: row.createdAt.toISOString(),
+});
+
+/**
+ * The invitations still waiting for an answer (not accepted, revoked or expired), oldest
+ * first: `InvitationView[]`. Throws nothing.
+ */
+export async function listPendingInvitations(ctx: WorkspaceContext): Promise<InvitationView[]> {
+  const pending = await ctx.db
+    .select()
+    .from(invitations)
+    .where(
+      ctx.scope.where(
+        invitations,
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(asc(invitations.createdAt));
+  return pending.map(invitationView);
+}
+
+/**
+ * Invites `email` (already normalised) as `role` for a week, revoking any earlier pending
+ * invitation of that email, and records `invitation.created` — one transaction. Answers
+ * `{ invitation: InvitationView, inviteUrl }`: until invitation emails are wired, the inviter
+ * passes the link on. Throws 409 CONFLICT when `email` already belongs to a member.
+ */
+export async function inviteMember(
+  ctx: WorkspaceContext,
+  input: { email: string; role: "admin" | "member" },
+) {
+  const { email, role } = input;
+  const [existing] = await ctx.db
+    .select({ userId: users.id })
+    .from(users)
+    .innerJoin(workspaceMembers, eq(workspaceMembers.userId, users.id))
+    .where(ctx.scope.where(workspaceMembers, eq(users.email, email)))
+    .limit(1);
+  if (existing)
+    throw new ApiError(409, "CONFLICT", `${email} is already a member of this workspace`);
+
+  const token = randomToken();
+  const now = Date.now();
+  const row = {
+    id: newId("inv"),
+    email,
+    role,
+    tokenHash: await sha256Hex(token),
+    invitedBy: ctx.user?.id ?? null,
+    expiresAt: new Date(now + INVITATION_TTL_MS),
+    createdAt: new Date(now),
+  };
+  await ctx.db.batch([
+    // Inviting the same email again replaces the earlier link.
+    ctx.scope.update(
+      invitations,
+      { revokedAt: new Date(now) },
+      eq(invitations.email, email),
+      isNull(invitations.acceptedAt),
+      isNull(invitations.revokedAt),
+    ),
+    ctx.scope.insert(invitations, row),
+    audit(ctx.scope, {
+      actorId: ctx.user?.id ?? null,
+      action: "invitation.created",
+      targetType: "invitation",
+      targetId: row.id,
+      metadata: { role },
+    }),
+  ]);
+  return {
+    invitation: invitationView(row),
+    inviteUrl: `${ctx.env.APP_ORIGIN}/invite?token=${encodeURIComponent(token)}`,
+  };
+}
+
+/**
+ * Revokes pending invitation `invitationId` of this workspace and records
+ * `invitation.revoked`. Answers `{ id, revoked: true }`. Throws 404 NOT_FOUND when there is
+ * no pending invitation by that id here (another workspace's, accepted, or already revoked).
+ */
+export async function revokeInvitation(ctx: WorkspaceContext, invitationId: string) {
+  const [revoked] = await ctx.scope
+    .update(
+      invitations,
+      { revokedAt: new Date() },
+      eq(invitations.id, invitationId),
+      isNull(invitations.acceptedAt),
+      isNull(invitations.revokedAt),
+    )
+    .returning({ id: invitations.id });
+  if (!revoked) throw notFound("Invitation not found");
+  await audit(ctx.scope, {
+    actorId: ctx.user?.id ?? null,
+    action: "invitation.revoked",
+    targetType: "invitation",
+    targetId: invitationId,
+  });
+  return { id: invitationId, revoked: true as const };
+}
+
+const invalid = () =>
+  new ApiError(
+    400,
+    "INVITATION_INVALID",
+    "This invitation link is invalid, already used or expired. Ask for a new one.",
+  );
+
+/**
+ * `user` accepts the invitation whose secret is `token`: they join its workspace with its
+ * role, and `invitation.accepted` is recorded once. Accepting again answers the same, so a
+ * double click is harmless. Answers `{ workspace: { id, name, plan, role } }`.
+ * Throws 400 INVITATION_INVALID (unknown token, revoked, expired, or used by someone else —
+ * one answer for all, so a token reveals nothing) and 403 FORBIDDEN (the invitation was sent
+ * to another email; it stays usable by its invitee).
+ */
+export async function acceptInvitation(
+  db: Db,
+  env: Env,
+  user: Pick<SessionUser, "id" | "email">,
+  token: string,
+): Promise<{ workspace: WorkspaceSummary }> {
+  // By its secret, whatever workspace it belongs to: the user is no member of it yet.
+  const invitation = await invitationByTokenHash(db, await sha256Hex(token));
+  if (!invitation || invitation.revokedAt || invitation.expiresAt.getTime() <= Date.now())
+    throw invalid();
+  if (invitation.acceptedAt && invitation.acceptedBy !== user.id) throw invalid();
+  if (invitation.email !== user.email) {
+    throw forbidden(
+      `This invitation was sent to ${invitation.email}. Sign in with that email to accept it.`,
+    );
+  }
+
+  const claimed = await redeemInvitation(db, invitation.id, user.id, new Date());
+  // The user now acts in the invitation's workspace, as a member of it.
+  const ctx = await loadWorkspaceContext(db, env, invitation.workspaceId, user.id);
+  const role = ctx?.workspace.role;
+  if (!ctx || !role) throw invalid();
+  if (claimed) {
+    await audit(ctx.scope, {
+      actorId: user.id,
+      action: "invitation.accepted",
+      targetType: "invitation",
+      targetId: invitation.id,
+    });
+  }
+  const { id, name, plan } = ctx.workspace;
+  return { workspace: { id, name, plan, role } };
+}

@@ -1,0 +1,31 @@
+/**
+ * The server-sent events of `POST /api/content/:id/repurpose` with `Accept: text/event-stream`,
+ * in the order they arrive: one `progress`, any number of `text`, then exactly one of `done`
+ * or `error`. The route writes them and the extension's relay reads them; both use this union.
+ */
+
+import type { RepurposeOutcome } from "./content";
+import type { ApiErrorBody } from "./envelope";
+import type { PlatformId } from "./platforms";
+
+export type RepurposeStreamEvent =
+  | { event: "progress"; data: { stage: "started"; platforms: PlatformId[] } }
+  /** A piece of one platform's text as the provider writes it. */
+  | { event: "text"; data: { platform: PlatformId; delta: string } }
+  | { event: "done"; data: { success: true; data: RepurposeOutcome } }
+  /**
+   * The run failed. `status` is the HTTP status the JSON form of the request would have
+   * answered (402 quota, 429 rate limit, 502/504 provider…), `error` the same body as the
+   * envelope's, `requestId` included.
+   */
+  | { event: "error"; data: { success: false; status: number; error: ApiErrorBody } };
+
+export type RepurposeStreamEventName = RepurposeStreamEvent["event"];
+
+/** Parses one SSE message into the union; undefined for an event name it does not know. */
+export function parseRepurposeEvent(event: string | undefined, data: string) {
+  if (event !== "progress" && event !== "text" && event !== "done" && event !== "error") {
+    return undefined;
+  }
+  return { event, data: JSON.parse(data) } as RepurposeStreamEvent;
+}
