@@ -154,6 +154,8 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
     const [item] = await user.contentForVideo(video.id);
     expect(item).toMatchObject({
       title: video.title,
+      // The description is the piece repurposing reads.
+      body: video.description,
       status: "idea",
       source: {
         kind: "youtube",
@@ -288,6 +290,54 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
     );
     // The request was handled: the panel consumed it.
     expect(await browser.getStorage("panelFocus")).toBeUndefined();
+  });
+
+  it("edits an X thread post by post in the side panel, and repurposing keeps the edit until replaced", async () => {
+    await ensureSignedIn();
+    if (!edge.running) await edge.start();
+    const created = await user.request<{ id: string; title: string }>("/api/content", {
+      method: "POST",
+      body: JSON.stringify({
+        title: "Editing a thread by hand",
+        body: "One take saves hours. Plan the shot, rehearse twice, then roll once and keep it.",
+        platforms: ["x"],
+      }),
+    });
+    await user.request(`/api/content/${created.id}/repurpose`, {
+      method: "POST",
+      body: JSON.stringify({ platforms: ["x"] }),
+    });
+    type ApiVariantFull = {
+      id: string;
+      platform: string;
+      parts: string[] | null;
+      generatedBy: string;
+    };
+    const xVariant = async () =>
+      (
+        await user.request<{ variants: ApiVariantFull[] }>(`/api/content/${created.id}`)
+      ).variants.find((variant) => variant.platform === "x");
+
+    const panel = await browser.openSidePanel();
+    await panel.getByRole("button", { name: created.title }).click();
+    await visible(panel.getByRole("heading", { name: created.title }));
+    const card = panel.getByRole("article", { name: /^X\b.*variant$/ });
+    await card.getByRole("button", { name: /^Edit X/ }).click();
+    const first = card.getByLabel(/^Post 1 of \d+$/);
+    await visible(first);
+    await first.fill("Edited by hand: one take, one plan.");
+    await card.getByRole("button", { name: "Save edit" }).click();
+    await visible(card.getByText("edited", { exact: true }));
+    await expect.poll(async () => (await xVariant())?.generatedBy).toBe("person");
+    expect((await xVariant())?.parts?.[0]).toMatch(/Edited by hand: one take, one plan\.$/);
+    await browser.screenshot(panel, "sidepanel-variant-edited.png");
+
+    // Only X is checked (the item's own platforms): the run keeps the edit and says so.
+    await panel.getByRole("button", { name: "Regenerate" }).click();
+    await visible(panel.getByText(/Kept your edit of the X thread/), 30_000);
+    await panel.getByRole("button", { name: "Replace my edit" }).click();
+    await expect.poll(async () => (await xVariant())?.generatedBy, { timeout: 30_000 }).toBe("ai");
+    await panel.close();
   });
 
   /**

@@ -117,9 +117,7 @@ describe("README walkthrough", () => {
 
     // The cron URL reached the Worker (wrangler's --test-scheduled handler), not index.html.
     const cronAnswers = answers.filter((line) => line === "Ran scheduled event");
-    expect(cronAnswers.length, report).toBe(
-      [...commands.matchAll(/\/__scheduled\?cron=/g)].length,
-    );
+    expect(cronAnswers.length, report).toBe([...commands.matchAll(/\/__scheduled\?cron=/g)].length);
   });
 
   it("reaches the Worker for /__scheduled, and the dashboard for other unknown paths", async () => {

@@ -4,9 +4,11 @@
  * Workers' free plan gives a request 10 ms of CPU, and the offline provider is what answers when
  * no AI key is set, so `offlineRepurpose` (the pure function, all 7 platforms at once) must stay
  * well under that even for a 50,000-character body. Bodies of 1,000 / 10,000 / 50,000 characters
- * of generated prose (deterministic: the same text on every run) are repurposed after a warm-up;
- * the table shows the median and the slowest run in milliseconds. Exits 1 when the 50,000-character
- * median exceeds 10 ms.
+ * of generated prose (deterministic: the same text on every run) are repurposed after a warm-up,
+ * cycling through every tone and length. Each run is timed in CPU time (`process.cpuUsage`, what
+ * the Workers limit counts, so other work on a busy machine does not inflate it) and in wall
+ * time; the table shows medians and the slowest run in milliseconds. Exits 1 when the
+ * 50,000-character CPU median exceeds 10 ms.
  */
 import { offlineRepurpose } from "../edge/ai/offline";
 import type { RepurposeSource } from "../edge/ai/provider";
@@ -14,7 +16,7 @@ import { PLATFORM_IDS } from "../shared/platforms";
 
 const SIZES = [1_000, 10_000, 50_000] as const;
 const BUDGET_MS = 10;
-const WARM_UP_RUNS = 10;
+const WARM_UP_RUNS = 24;
 const MEASURED_RUNS = 41;
 
 const VOCABULARY = `camera edit script audience channel video thumbnail hook story retention
@@ -64,40 +66,61 @@ function median(values: number[]): number {
 }
 
 const platforms = [...PLATFORM_IDS];
-const rows: { body: string; "median ms": string; "max ms": string }[] = [];
-let overBudget = false;
-
-for (const size of SIZES) {
-  const source: RepurposeSource = {
+const sources = SIZES.map(
+  (size): RepurposeSource => ({
     title: "How I plan, film and edit a video every week",
     body: bodyOf(size, size),
     url: "https://www.youtube.com/watch?v=abc123def45",
     channel: "Edit Lab",
     tags: ["video editing", "workflow"],
-  };
-  for (let run = 0; run < WARM_UP_RUNS; run++) offlineRepurpose(source, { platforms });
-  const times: number[] = [];
+  }),
+);
+const optionsFor = (run: number) => ({
+  platforms,
+  tone: (["casual", "professional", "playful", "bold"] as const)[run % 4],
+  length: (["short", "medium", "long"] as const)[run % 3],
+});
+
+// Warm-up on every size first, so the first size measured is not the one the JIT learns on.
+for (let run = 0; run < WARM_UP_RUNS; run++) {
+  for (const source of sources) offlineRepurpose(source, optionsFor(run));
+}
+
+const rows: {
+  body: string;
+  "median CPU ms": string;
+  "max CPU ms": string;
+  "median wall ms": string;
+}[] = [];
+let overBudget = false;
+SIZES.forEach((size, index) => {
+  const source = sources[index] as RepurposeSource;
+  const cpu: number[] = [];
+  const wall: number[] = [];
   for (let run = 0; run < MEASURED_RUNS; run++) {
-    const tone = (["casual", "professional", "playful", "bold"] as const)[run % 4];
-    const length = (["short", "medium", "long"] as const)[run % 3];
+    const options = optionsFor(run);
     const started = performance.now();
-    offlineRepurpose(source, { platforms, tone, length });
-    times.push(performance.now() - started);
+    const startedCpu = process.cpuUsage();
+    offlineRepurpose(source, options);
+    const used = process.cpuUsage(startedCpu);
+    wall.push(performance.now() - started);
+    cpu.push((used.user + used.system) / 1000);
   }
-  const middle = median(times);
+  const middle = median(cpu);
   if (size === 50_000 && middle > BUDGET_MS) overBudget = true;
   rows.push({
     body: `${size.toLocaleString("en")} chars`,
-    "median ms": middle.toFixed(2),
-    "max ms": Math.max(...times).toFixed(2),
+    "median CPU ms": middle.toFixed(2),
+    "max CPU ms": Math.max(...cpu).toFixed(2),
+    "median wall ms": median(wall).toFixed(2),
   });
-}
+});
 
 console.log(`offlineRepurpose into all ${platforms.length} platforms (${MEASURED_RUNS} runs each)`);
 console.table(rows);
 console.log(
   overBudget
-    ? `OVER BUDGET: the 50,000-character median exceeds ${BUDGET_MS} ms`
-    : `within budget (50,000-character median ≤ ${BUDGET_MS} ms)`,
+    ? `OVER BUDGET: the 50,000-character CPU median exceeds ${BUDGET_MS} ms`
+    : `within budget (50,000-character CPU median ≤ ${BUDGET_MS} ms)`,
 );
 process.exit(overBudget ? 1 : 0);

@@ -42,13 +42,14 @@ function d1Budgets(): boolean {
       request: row.name,
       returned: row.returned,
       "D1 queries": row.queries,
+      "Durable Object calls": row.durableObjectCalls,
       "rows read (list query)": row.listRowsRead,
       "rows read (all queries)": row.rowsReadPerQuery.join(" + "),
     })),
   );
   if (run.status !== 0) console.log(output.slice(-3000));
   console.log(
-    run.status === 0 ? "within budget (≤ 3 queries, rows read ≤ returned + 5)" : "OVER BUDGET",
+    run.status === 0 ? "within budget (≤ 2 D1 queries, ≤ 1 Durable Object call, rows read ≤ returned + 5)" : "OVER BUDGET",
   );
   return run.status === 0;
 }

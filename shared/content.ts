@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "./ids";
-import { type PlatformId, platformIdSchema } from "./platforms";
+import { type PlatformId, platformIdSchema } from "./platform-ids";
 import { stripBidiControls } from "./text";
 
 export const CONTENT_STATUSES = ["idea", "drafting", "scheduled", "published", "archived"] as const;
@@ -21,6 +21,13 @@ export const STATUS_TRANSITIONS: Record<ContentStatus, readonly ContentStatus[]>
   published: ["archived"],
   archived: ["idea", "drafting"],
 };
+
+/** Statuses a new item may start in: a piece is published or archived only after it exists. */
+export const FIRST_STATUSES = [
+  "idea",
+  "drafting",
+  "scheduled",
+] as const satisfies readonly ContentStatus[];
 
 export function canTransition(from: ContentStatus, to: ContentStatus): boolean {
   return from === to || STATUS_TRANSITIONS[from].includes(to);
@@ -79,7 +86,7 @@ export const createContentSchema = z.object({
   body: cleanText(z.string().max(BODY_MAX)).optional(),
   /** Private production notes. Never sent to the AI, never copied into a post. */
   notes: z.string().max(NOTES_MAX).optional(),
-  status: contentStatusSchema.exclude(["published", "archived"]).optional(),
+  status: z.enum(FIRST_STATUSES).optional(),
   platforms: z.array(platformIdSchema).max(7).optional(),
   tags: z.array(tagSchema).max(20).optional(),
   scheduledAt: isoTimeSchema.optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LENGTHS, TONES } from "./content";
-import { platformIdSchema } from "./platforms";
+import { platformIdSchema } from "./platform-ids";
 
 /**
  * Every message on the jobs queue. Each carries a dedupe key so a redelivered message is a

@@ -28,7 +28,7 @@ export interface PlatformRule {
   needsHook: boolean;
   /** Characters the platform refuses anywhere in the text (a one-character class, no flags). */
   forbidden?: { pattern: RegExp; label: string };
-  /** The platform's title limit in characters, for the video this text goes with (not checked: drafts have no title). */
+  /** Title limit (characters) of the video this text goes with; unchecked: drafts have no title. */
   maxTitleChars?: number;
 }
 
@@ -77,14 +77,14 @@ export const PLATFORM_RULES: Record<PlatformId, PlatformRule> = {
     thread: false,
     needsHook: false,
   },
-  // Instagram: a caption holds at most 2,200 characters — Instagram Graph API, IG User Media,
-  // `caption` ("Maximum 2200 characters, 30 hashtags, and 20 @ tags",
-  // https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media).
-  // Hashtags: at most 5 since Instagram's December 2025 change ("Instagram will gradually update
-  // the number of hashtags that you can include in a caption for a reel or post to five",
-  // Instagram's @creators announcement, reported at
-  // https://immediatefuture.co.uk/blog/surprising-hashtag-limits-introduced-on-instagram); the
-  // API reference's 30 predates it.
+  // Instagram: a caption holds at most 2,200 characters — Instagram Graph API reference, IG User
+  // Media, `caption` (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media;
+  // we could not re-read that page, the figure is confirmed by API vendors' docs, e.g.
+  // https://ayrshare.com/apis/post/social-networks/instagram). Hashtags: at most 5 since
+  // Instagram's December 2025 change ("Instagram will gradually update the number of hashtags
+  // that you can include in a caption for a reel or post to five", Instagram's announcement as
+  // quoted at https://immediatefuture.co.uk/blog/surprising-hashtag-limits-introduced-on-instagram);
+  // the 30 of older references predates it.
   instagram: {
     id: "instagram",
     label: "Instagram caption",
@@ -96,9 +96,9 @@ export const PLATFORM_RULES: Record<PlatformId, PlatformRule> = {
   },
   // TikTok: this variant is a spoken script, so its limits are our choice: 150 words (≈ 60 s
   // spoken) and 1,200 characters. TikTok's own caption limit is higher: 4,000 characters in the
-  // app (raised from 2,200; reported e.g. at https://lettercounter.org/blog/tiktok-character-limit-guide,
-  // no TikTok help page found) and 2,200 through the Content Posting API
-  // (https://developers.tiktok.com/doc/content-posting-api-reference-direct-post).
+  // app (raised from 2,200; no TikTok help page found, reported e.g. at
+  // https://lettercounter.org/blog/tiktok-character-limit-guide) and 2,200 through the Content
+  // Posting API (https://developers.tiktok.com/doc/content-posting-api-reference-direct-post).
   tiktok: {
     id: "tiktok",
     label: "TikTok script",
@@ -259,7 +259,7 @@ export const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 export const CLOSERS = `"'”’)\\]」』）】〕〉》`;
 /** A word that ends a sentence: . ! ? … or the CJK 。！？, then any closing quotes. */
 export const SENTENCE_END = new RegExp(`[.!?…。！？｡‼⁉][${CLOSERS}]*$`, "u");
-/** A sentence end inside text written without spaces (CJK): 。！？ and closing quotes. */
+/** Sentence ends in text written without spaces (CJK): 。！？ and closing quotes; for matchAll. */
 export const CJK_SENTENCE_END = new RegExp(`[。！？｡][${CLOSERS}]*`, "gu");
 export const ELLIPSIS = "…";
 
@@ -295,11 +295,16 @@ export function postContent(post: string, index: number): string {
 const NUMBERED_SINGLE = /^\s*1\s*\/\s*1(?:\s|$)/;
 
 export const HOOK_CONTENT = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
+/** How a hook ends: . ? or !, or the CJK 。！？ */
+export const HOOK_END = /[.?!。！？]$/u;
 
-/** A hook: one line of at most 100 characters with some words (or emoji), ending in . ? or !. */
+/**
+ * A hook: one line of at most 100 characters with some words (or emoji), ending in . ? or !
+ * (。！？ in CJK text).
+ */
 export function isHookLine(line: string): boolean {
   const hook = line.trim();
-  return countChars(hook) <= HOOK_MAX_CHARS && /[.?!]$/.test(hook) && HOOK_CONTENT.test(hook);
+  return countChars(hook) <= HOOK_MAX_CHARS && HOOK_END.test(hook) && HOOK_CONTENT.test(hook);
 }
 
 /**
@@ -414,7 +419,7 @@ function checkSingle(draft: VariantDraft, rule: PlatformRule): RuleProblem[] {
   if (rule.needsHook && !isHookLine(body.split("\n")[0] ?? "")) {
     problems.push({
       code: "MISSING_HOOK",
-      message: `The ${rule.label} must open with a hook: one line of at most ${HOOK_MAX_CHARS} characters ending in . ? or !`,
+      message: `The ${rule.label} must open with a hook: one line of at most ${HOOK_MAX_CHARS} characters ending in . ? or ! (。！？ in CJK)`,
     });
   }
   return problems;

@@ -12,6 +12,7 @@ import {
   graphemes,
   HASHTAG,
   HOOK_CONTENT,
+  HOOK_END,
   HOOK_MAX_CHARS,
   isCut,
   isHookLine,
@@ -39,20 +40,27 @@ export function shortenAtWord(
   return cutToFit(text, (candidate) => measure(candidate) <= maxChars, false) ?? "";
 }
 
-/** A hook line from the first sentence of `text`: at most 100 characters, ending in . ? or !. */
+/**
+ * A hook line from the first sentence of `text`: at most 100 characters, ending in . ? or !
+ * (or the CJK 。！？, which end a sentence without a space after them).
+ */
 export function toHookLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  const sentences = flat.match(/.+?(?:[.!?…]+(?=\s|$)|$)/gu) ?? [];
+  const sentences = flat.match(/.+?(?:[.!?…]+(?=\s|$)|[。！？]+|$)/gu) ?? [];
   const first = sentences.map((s) => s.trim()).find((s) => HOOK_CONTENT.test(s)) ?? flat;
-  const end = /[?!]$/.test(first) ? (first.at(-1) as string) : ".";
+  const end = /[?!。！？]$/.test(first)
+    ? (first.at(-1) as string)
+    : NO_SPACES.test(first)
+      ? "。"
+      : ".";
   const fits = (candidate: string) => countChars(candidate) <= HOOK_MAX_CHARS - 1;
   const shorten = (sentence: string) =>
-    (cutToFit(sentence, fits, false) ?? "").replace(/[\s,;:–—….-]+$/u, "");
+    (cutToFit(sentence, fits, false) ?? "").replace(/[\s,;:–—….、，-]+$/u, "");
   let hook = shorten(first);
   // Leading punctuation can fill the whole line; start at the first word then.
   if (!HOOK_CONTENT.test(hook))
     hook = shorten(first.slice(Math.max(0, first.search(HOOK_CONTENT))));
-  return hook && !/[.?!]$/.test(hook) ? hook + end : hook;
+  return hook && !HOOK_END.test(hook) ? hook + end : hook;
 }
 
 /** Returns a draft that passes checkVariant, or null when nothing postable can be made of it. */

@@ -6,7 +6,7 @@
 
 import type { RepurposeOutcome } from "./content";
 import type { ApiErrorBody } from "./envelope";
-import type { PlatformId } from "./platforms";
+import type { PlatformId } from "./platform-ids";
 
 export type RepurposeStreamEvent =
   | { event: "progress"; data: { stage: "started"; platforms: PlatformId[] } }

@@ -16,8 +16,9 @@ export type LengthMeasure = (text: string) => number;
 
 /**
  * Splits text into posts of at most `maxPostChars` X weighted characters (links 23, CJK and
- * emoji 2; see X_POST_CHARS). Text that fits one post comes back as that one post, unnumbered;
- * a thread of 2+ posts numbers each "i/N ", and the number counts in the limit.
+ * emoji 2; see X_POST_CHARS), or in the unit of `measure` when given. A paragraph that fits one
+ * post comes back as that one post, unnumbered; a thread of 2+ posts numbers each "i/N ", and
+ * the number counts in the limit.
  *
  * A blank line always starts a new post. Otherwise posts break between sentences (". ! ?" and
  * the CJK "。！？") when the next sentence fits a post of its own, else between words (the post
@@ -173,7 +174,7 @@ function wordToPieces(
   });
 }
 
-/** Atoms packed in order into strings of at most `limit` (an atom heavier than that stands alone). */
+/** Atoms packed in order into strings of at most `limit` (a heavier atom stands alone). */
 function chunkAtoms(atoms: string[], limit: number, measure: LengthMeasure): string[] {
   const chunks: string[] = [];
   for (let start = 0; start < atoms.length; ) {
@@ -241,7 +242,12 @@ function packPosts(paragraphs: string[][], room: number, measure: LengthMeasure)
   };
 
   let i = 0;
-  while (i < tokens.length) {
+  while (i < tokens.length || current.length > 0) {
+    if (i === tokens.length) {
+      // The last post; closing it may hand tokens back (when the estimate ran over).
+      i = flush(i);
+      continue;
+    }
     const token = tokens[i] as Token;
     const previous = current.at(-1);
     if (previous) {
@@ -262,11 +268,10 @@ function packPosts(paragraphs: string[][], room: number, measure: LengthMeasure)
     length += token.weight;
     i++;
   }
-  if (current.length > 0) flush(tokens.length);
   return posts;
 }
 
-/** The longest start of `text`, cut between atoms, that fits `room` with the "…" mark; "" if none. */
+/** The longest start of `text`, cut between atoms, that fits `room` with a "…"; "" if none. */
 function longestHead(text: string, room: number, measure: LengthMeasure): string {
   const mark = measure(ELLIPSIS);
   const { atoms } = atomsOf(text, room - mark, measure);

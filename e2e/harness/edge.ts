@@ -59,7 +59,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * workerd reports every closed inspector/dev-session WebSocket as an "exception"; it is not an
  * error of ours and would bury the lines that matter in failure messages.
  */
-const WORKERD_WEBSOCKET_NOISE = /^.*workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected.*\n?/gm;
+const WORKERD_WEBSOCKET_NOISE =
+  /^.*workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected.*\n?/gm;
 const withoutWorkerdNoise = (text: string) => text.replace(WORKERD_WEBSOCKET_NOISE, "");
 
 /**

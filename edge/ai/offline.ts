@@ -67,7 +67,7 @@ export class OfflineProvider implements AiProvider {
       const draft = fitted(platform, material);
       drafts.push(draft);
       if (request.onText) {
-        for (const word of draft.body.split(/(?<=\s)/)) request.onText(platform, word);
+        for (const word of wordsOf(draft.body)) request.onText(platform, word);
       }
     }
     const { title, body, description, selection } = request.source;
@@ -76,7 +76,9 @@ export class OfflineProvider implements AiProvider {
       provider: this.name,
       model: this.model,
       usage: {
-        promptTokens: approxTokens([title, body, description, selection].filter(Boolean).join("\n")),
+        promptTokens: approxTokens(
+          [title, body, description, selection].filter(Boolean).join("\n"),
+        ),
         completionTokens: drafts.reduce((total, draft) => total + approxTokens(draft.body), 0),
       },
     };
@@ -84,10 +86,21 @@ export class OfflineProvider implements AiProvider {
 }
 
 /**
+ * The pieces a draft is streamed in: each word with the whitespace after it (leading
+ * whitespace on its own), so joined they give the text back exactly.
+ */
+function wordsOf(text: string): string[] {
+  const words: string[] = [];
+  const word = /[^\s]+\s*|\s+/gu;
+  for (let match = word.exec(text); match; match = word.exec(text)) words.push(match[0]);
+  return words;
+}
+
+/**
  * One draft per platform in `options.platforms`, in that order (a platform asked twice gets
  * the same draft twice). Pure and deterministic; each draft passes `checkVariant`. Reads
- * `source.title`, `body`, `description` and `selection` (bidirectional controls removed);
- * bodies past 50,000 characters are read in evenly spaced windows from start to end.
+ * `source.title`, `body`, `description` and `selection` (bidirectional controls removed); a
+ * piece past 20,000 characters is read in evenly spaced windows from its start to its end.
  */
 export function offlineRepurpose(
   source: RepurposeSource,
@@ -105,14 +118,16 @@ const POINTS_BY_LENGTH: Record<Length, number> = { short: 2, medium: 4, long: 7 
 /** Sentences past this are clipped, so one run-on cannot crowd out every other point. */
 const MAX_POINT_CHARS = 240;
 /**
- * Past this many UTF-16 units of text the piece is read in evenly spaced windows (see
- * `sampleEvenly`): the work stays bounded and the ending is still read.
+ * Past this many UTF-16 units (about 3,300 words: a 20-minute script) the piece is read in 20
+ * evenly spaced windows from its start to its end (see `sampleEvenly`), so a 100,000-character
+ * transcript costs what a 20,000-character one does and its ending is still read. Reading is
+ * about half of the CPU time of a request here; Workers' free plan allows 10 ms in all.
  */
-const MAX_READ_CHARS = 50_000;
+const MAX_READ_CHARS = 20_000;
+const READ_WINDOWS = 20;
 /** Hashtags longer than this read as noise. */
 const MAX_HASHTAG_CHARS = 31;
 const NEWSLETTER_SUBJECT_CHARS = 80;
-const YOUTUBE_BULLET_CHARS = 100;
 /** X shows links as 23 characters, but a link this long is likely junk: it gets no post of its own. */
 const MAX_THREAD_LINK_CHARS = 200;
 
@@ -133,11 +148,13 @@ interface Material {
   hook: string;
   /** The piece's sentences, clipped to `MAX_POINT_CHARS`; the title's own repeat left out. */
   sentences: string[];
-  /** Indices into `sentences` of the key sentences, best first, none repeating another. */
+  /**
+   * Indices into `sentences` of the key sentences, best first, none repeating another: as many
+   * as the length asks for (fewer when the piece is short).
+   */
   chosen: number[];
   /** Ready hashtags, best first: the item's tags, then the title's phrase, then keywords. */
   hashtags: string[];
-  maxPoints: number;
   url?: string;
   channel?: string;
   video: boolean;
@@ -220,6 +237,7 @@ function gather(source: RepurposeSource, options: RepurposeOptions): Material {
   const text = sampleEvenly(
     [source.body, source.description, source.selection].map(clean).filter(Boolean).join("\n"),
     MAX_READ_CHARS,
+    READ_WINDOWS,
   );
   const seen = new Set<string>();
   const all: string[] = [];
@@ -228,17 +246,20 @@ function gather(source: RepurposeSource, options: RepurposeOptions): Material {
     if (seen.has(key)) continue;
     seen.add(key);
     // UTF-16 length is never below the character count: most sentences skip the exact count.
-    all.push(sentence.length <= MAX_POINT_CHARS ? sentence : shortenAtWord(sentence, MAX_POINT_CHARS));
+    all.push(
+      sentence.length <= MAX_POINT_CHARS ? sentence : shortenAtWord(sentence, MAX_POINT_CHARS),
+    );
   }
   const cleanTitle = normalizeSpace(clean(source.title));
   const title = shortenAtWord(cleanTitle || all[0] || "New post", 150);
   // A description often opens with the title; the hook says it already.
   const titleKey = title.toLowerCase().replace(/[.!?…]+$/u, "");
-  const sentences = all.filter((s) => s.toLowerCase().replace(/[.!?…]+$/u, "") !== titleKey);
+  const sentences = all.filter((sentence) => !repeatsTitle(sentence, titleKey));
   const words = sentences.map(sentenceWords);
   const titleWords = sentenceWords(title);
   const counts = countKeywords(titleWords, words);
-  const maxPoints = Math.min(sentences.length, POINTS_BY_LENGTH[options.length ?? "medium"]);
+  const ranked = rankSentences(sentences, words, titleWords, counts);
+  const chosen = chooseDistinct(ranked, words, POINTS_BY_LENGTH[options.length ?? "medium"]);
   const url = normalizeSpace(clean(source.url));
   const validUrl = /^https?:\/\/\S+$/i.test(url) && countChars(url) <= 300 ? url : undefined;
   const channel = shortenAtWord(normalizeSpace(clean(source.channel)), 80) || undefined;
@@ -247,15 +268,20 @@ function gather(source: RepurposeSource, options: RepurposeOptions): Material {
     title,
     hook: hookFor(title, tone, voice),
     sentences,
-    chosen: chooseDistinct(rankSentences(sentences, words, titleWords, counts), words, maxPoints),
+    chosen,
     hashtags: hashtagsOf(source.tags ?? [], titleWords, rankTerms(counts, 2), voice),
-    maxPoints,
     url: validUrl,
     channel,
     video: /youtube\.com|youtu\.be/i.test(url) || channel !== undefined,
     tone,
     voice,
   };
+}
+
+/** The title again, maybe with other final punctuation ("My title!" after "My title"). */
+function repeatsTitle(sentence: string, titleKey: string): boolean {
+  const lower = sentence.toLowerCase();
+  return lower.startsWith(titleKey) && /^[.!?…]*$/u.test(lower.slice(titleKey.length));
 }
 
 function voiceOf(samples: string[]): Voice {
@@ -364,9 +390,7 @@ const BUILDERS: Record<PlatformId, (m: Material, count: number) => VariantDraft>
   x: (m, count) => {
     const opener = m.tone === "professional" ? m.hook : `${m.hook} 🧵`;
     const closing =
-      m.url && countChars(m.url) <= MAX_THREAD_LINK_CHARS
-        ? linkLine(m)
-        : say(m, toneOf(m).follow);
+      m.url && countChars(m.url) <= MAX_THREAD_LINK_CHARS ? linkLine(m) : say(m, toneOf(m).follow);
     // Blank lines make the hook, each point and the closing posts of their own.
     const parts = splitThread(blocks(opener, ...pick(m, count), closing));
     return { platform: "x", body: parts.join("\n\n"), parts };
@@ -436,10 +460,9 @@ const BUILDERS: Record<PlatformId, (m: Material, count: number) => VariantDraft>
     // The summary is never repeated as a bullet: the list holds the other points only.
     const listed = count > 0 ? pick(m, count).filter((point) => point !== summary) : [];
     const heading = m.video ? "In this video:" : "In this post:";
-    const list =
-      listed.length > 0
-        ? lines(heading, ...listed.map((p) => `• ${shortenAtWord(p, YOUTUBE_BULLET_CHARS)}`))
-        : "";
+    // Bullets are whole sentences (at most MAX_POINT_CHARS): a bullet cut off with "…" reads
+    // as a mistake, and the description has room (5,000 bytes).
+    const list = listed.length > 0 ? lines(heading, ...listed.map((p) => `• ${p}`)) : "";
     const subscribe = m.channel
       ? `Subscribe to ${m.channel} for more.`
       : say(m, "Subscribe for more.");
@@ -463,7 +486,7 @@ const BUILDERS: Record<PlatformId, (m: Material, count: number) => VariantDraft>
 function fitted(platform: PlatformId, m: Material): VariantDraft {
   const build = BUILDERS[platform];
   const maxWords = PLATFORM_RULES[platform].maxWords;
-  for (let count = m.maxPoints; count >= 0; count--) {
+  for (let count = m.chosen.length; count >= 0; count--) {
     const draft = build(m, count);
     if (maxWords !== undefined && wordsAtLeast(draft.body) > maxWords) continue;
     if (checkVariant(draft).length === 0) return draft;
@@ -479,7 +502,8 @@ function minimalDraft(platform: PlatformId, title: string): VariantDraft {
       platform === "x" ? { platform, body: parts.join("\n\n"), parts } : { platform, body: line };
     if (checkVariant(draft).length === 0) return draft;
   }
+  // A one-post thread is not numbered.
   return platform === "x"
-    ? { platform, body: "1/1 New post.", parts: ["1/1 New post."] }
+    ? { platform, body: "New post.", parts: ["New post."] }
     : { platform, body: "New post." };
 }

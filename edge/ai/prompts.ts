@@ -5,8 +5,9 @@ function ruleLine(platform: PlatformId): string {
   const rule = PLATFORM_RULES[platform];
   const limits = [
     rule.thread
-      ? `a thread of numbered posts ("1/N ") in "parts", each at most ${rule.maxPostChars} characters including the number, never cutting a word`
-      : `at most ${rule.maxChars} characters`,
+      ? `one post, or a thread of 2 to ${rule.maxPosts} posts in "parts", each post of a thread starting "i/N " (a single post has no number); each post at most ${rule.maxPostChars} ${rule.unit} including the number (X counts every link as 23, CJK characters and most emoji as 2), never cutting a word or a link`
+      : `at most ${rule.maxChars} ${rule.unit}`,
+    rule.forbidden ? `never use ${rule.forbidden.label}` : undefined,
     rule.maxHashtags !== undefined ? `at most ${rule.maxHashtags} hashtags` : undefined,
     rule.maxWords !== undefined ? `at most ${rule.maxWords} spoken words` : undefined,
     rule.needsHook ? "the first line is a short hook on its own line" : undefined,

@@ -17,7 +17,9 @@ const STOPWORDS = new Set(
   while who whom why will with within without would yes yet you your yours yourself yourselves
   thats dont doesnt didnt cant wont isnt arent youre youll weve ive im its lets heres theres
   good great best better lot lots people time times today minute minutes hour hours day days week
-  weeks month months year years first last next take takes took whole`
+  weeks month months year years first last next take takes took whole something anything
+  everything nothing someone anyone everyone bit kind sort stuff actually honestly basically
+  literally pretty quite maybe probably okay yeah gonna wanna going went thank thanks guys`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -36,25 +38,31 @@ export const normalizeSpace = (text: string) => text.replace(/\s+/g, " ").trim()
 
 /**
  * At most about `maxChars` UTF-16 units of `text`, taken as `windows` evenly spaced windows from
- * its start to its end, so a very long piece is still read as a whole (its ending included) with
- * bounded work. Each window is trimmed to whole sentences (or whole words) and ends a line, so no
- * half sentence is ever quoted. Text within `maxChars` is returned as it is.
+ * its start to its end, so a very long piece is still read as a whole (its opening and its
+ * ending included) with bounded work. Each window is trimmed to whole sentences (or whole words)
+ * and ends a line, so no half sentence is ever quoted and no emoji is cut in two. Text within
+ * `maxChars` is returned as it is.
  */
-export function sampleEvenly(text: string, maxChars: number, windows = 25): string {
+export function sampleEvenly(text: string, maxChars: number, windows: number): string {
   if (text.length <= maxChars) return text;
-  const size = Math.floor(maxChars / windows);
-  const stride = (text.length - size) / (windows - 1);
+  const count = Math.max(2, windows);
+  const size = Math.floor(maxChars / count);
+  const stride = (text.length - size) / (count - 1);
   const pieces: string[] = [];
-  for (let window = 0; window < windows; window++) {
-    const start = Math.round(window * stride);
-    let piece = text.slice(start, start + size);
+  for (let window = 0; window < count; window++) {
+    let start = Math.round(window * stride);
+    let end = Math.min(text.length, start + size);
+    if (isLowSurrogate(text.charCodeAt(start))) start++;
+    if (end < text.length && isLowSurrogate(text.charCodeAt(end))) end--;
+    let piece = text.slice(start, end);
     if (window > 0) piece = piece.slice(firstBoundary(piece));
-    if (window < windows - 1) piece = piece.slice(0, lastBoundary(piece));
+    if (window < count - 1) piece = piece.slice(0, lastBoundary(piece));
     pieces.push(piece);
   }
   return pieces.join("\n");
 }
 
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 const BOUNDARY = /[.!?…]["'”’)\]]*\s+|\n/gu;
 
 /** Where the first whole sentence (else word) of a window starts; 0 when there is none. */
@@ -62,11 +70,11 @@ function firstBoundary(piece: string): number {
   BOUNDARY.lastIndex = 0;
   const sentence = BOUNDARY.exec(piece);
   if (sentence) return sentence.index + sentence[0].length;
-  const space = piece.search(/\s/);
-  return space < 0 ? surrogateSafe(piece, 0) : space + 1;
+  const space = piece.indexOf(" ");
+  return space < 0 ? 0 : space + 1;
 }
 
-/** Where the last whole sentence (else word) of a window ends; the length when there is none. */
+/** Where the last whole sentence (else word) of a window ends; its length when there is none. */
 function lastBoundary(piece: string): number {
   let end = -1;
   BOUNDARY.lastIndex = 0;
@@ -75,59 +83,94 @@ function lastBoundary(piece: string): number {
   }
   if (end > 0) return end;
   const space = piece.lastIndexOf(" ");
-  return space > 0 ? space : surrogateSafe(piece, piece.length);
-}
-
-/** `index`, moved off the second half of a surrogate pair so no emoji is cut in two. */
-function surrogateSafe(text: string, index: number): number {
-  const code = text.charCodeAt(index);
-  return code >= 0xdc00 && code <= 0xdfff ? index + 1 : index;
+  return space > 0 ? space : piece.length;
 }
 
 /**
  * Sentences in order. Line breaks end sentences (descriptions are often lists, bullets are
  * dropped); only whitespace-separated tokens are examined, so URLs are never split; an
  * unpunctuated run-on is cut at a comma or, failing that, every 30 words. Words are joined by
- * single spaces. One scan of the text with `RegExp#exec`: `String#split` with a pattern is kept
- * out of this path because it is many times slower once any loaded library (core-js, inside
- * twitter-text) has disturbed the engine's RegExp fast path.
+ * single spaces. One scan of the characters: `String#split` and `replace` with a pattern are
+ * kept out of this path because they become many times slower once a loaded library (core-js,
+ * inside twitter-text) has switched off the engine's RegExp fast path.
  */
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   let words: string[] = [];
   const close = () => {
-    if (words.length === 0) return;
-    const sentence = words.join(" ");
     // A sentence worth posting has words that are not just a link.
-    if (words.some((word) => !isUrl(word) && WORD_OR_NUMBER.test(word))) sentences.push(sentence);
+    if (words.some(hasWordsBesideLinks)) sentences.push(words.join(" "));
     words = [];
   };
   let lineStart = true;
-  TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
-    const token = match[0];
-    if (match[1] !== undefined) {
-      close();
-      lineStart = true;
+  let tokenStart = -1;
+  for (let at = 0; at <= text.length; at++) {
+    const code = at < text.length ? text.charCodeAt(at) : 10;
+    if (!isWhitespace(code)) {
+      if (tokenStart < 0) tokenStart = at;
       continue;
     }
-    const bullet = lineStart && BULLET.test(token) && isSpace(text.charCodeAt(TOKEN.lastIndex));
-    lineStart = false;
-    if (bullet) continue;
-    words.push(token);
-    const ends = SENTENCE_END.test(token) && !ABBREVIATIONS.has(token.toLowerCase());
-    const runOn = words.length >= RUN_ON_WORDS && /[,;:]$/.test(token);
-    if (ends || runOn || words.length >= MAX_SENTENCE_WORDS) close();
+    if (tokenStart >= 0) {
+      const token = text.slice(tokenStart, at);
+      tokenStart = -1;
+      const bullet = lineStart && BULLET.test(token);
+      lineStart = false;
+      if (!bullet) {
+        words.push(token);
+        const ends = endsSentence(token);
+        const runOn = words.length >= RUN_ON_WORDS && /[,;:]$/.test(token);
+        if (ends || runOn || words.length >= MAX_SENTENCE_WORDS) close();
+      }
+    }
+    if (isLineBreak(code)) {
+      if (words.length > 0) close();
+      lineStart = true;
+    }
   }
-  close();
   return sentences;
 }
 
-/** A line break (group 1), or one whitespace-separated token. */
-const TOKEN = /([\n\r\u2028\u2029])|[^\s]+/gu;
 const BULLET = /^(?:[-*•·–—]|\d{1,2}[.)])$/u;
 const WORD_OR_NUMBER = /[\p{L}\p{N}]/u;
-const isSpace = (code: number) => code === 32 || code === 9 || (code > 8 && code < 14) || code === 160 || code > 0x1fff;
+const LINK_START = /https?:\/\/|www\./iu;
+
+/** JavaScript's `\s`, by character code. */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return (
+    code === 160 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+const isLineBreak = (code: number) =>
+  code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
+
+/** The final marks `SENTENCE_END` looks for: . ! ? … and closing quotes or brackets. */
+const SENTENCE_MARKS = new Set([...".!?…\"'”’)]"].map((mark) => mark.charCodeAt(0)));
+
+/** A token that ends a sentence: ". ! ? …" (then closing quotes), not an abbreviation. */
+function endsSentence(token: string): boolean {
+  if (!SENTENCE_MARKS.has(token.charCodeAt(token.length - 1))) return false;
+  return SENTENCE_END.test(token) && !ABBREVIATIONS.has(token.toLowerCase());
+}
+
+/** A token with a letter or digit outside any link it holds ("see:https://…" has "see"). */
+function hasWordsBesideLinks(token: string): boolean {
+  if (!token.includes("://") && !token.toLowerCase().includes("www.")) {
+    return WORD_OR_NUMBER.test(token);
+  }
+  const link = token.search(LINK_START);
+  return WORD_OR_NUMBER.test(link < 0 ? token : token.slice(0, link));
+}
 
 /** Whole words: "b-roll", "J-cuts" and "don't" stay one word, so a hashtag is never a fragment. */
 const WORD = /[\p{L}\p{M}\p{N}]+(?:['’-][\p{L}\p{M}\p{N}]+)*/gu;
@@ -138,34 +181,36 @@ export interface SentenceWords {
   words: string[];
   /** Match keys (see `matchKey`) of `words`, index for index. */
   keys: string[];
-  /** "a b" for each two content words with only a space between them (a candidate phrase). */
+  /** "key key" for each two content words with only a space between them (a candidate phrase). */
   pairs: string[];
 }
 
 /** Content words (see `SentenceWords`) of a sentence or title. */
 export function sentenceWords(text: string): SentenceWords {
   const lower = text.toLowerCase();
-  const plain = lower.includes("://") || lower.includes("www.") ? lower.replace(URL_PATTERN, " ") : lower;
+  const plain =
+    lower.includes("://") || lower.includes("www.") ? lower.replace(URL_PATTERN, " ") : lower;
   const words: string[] = [];
   const keys: string[] = [];
   const pairs: string[] = [];
   let previousEnd = -1;
-  let previousWord: string | undefined;
+  let previousKey: string | undefined;
   WORD.lastIndex = 0;
   for (let match = WORD.exec(plain); match; match = WORD.exec(plain)) {
     const written = match[0];
     const start = match.index;
-    const besideLast = previousWord !== undefined && start === previousEnd + 1;
+    const besideLast = previousKey !== undefined && start === previousEnd + 1;
     previousEnd = start + written.length;
     const word = written.endsWith("'s") || written.endsWith("’s") ? written.slice(0, -2) : written;
     if (!isContentWord(word)) {
-      previousWord = undefined;
+      previousKey = undefined;
       continue;
     }
-    if (besideLast && plain.charCodeAt(start - 1) === 32) pairs.push(`${previousWord} ${word}`);
+    const key = matchKey(word);
+    if (besideLast && plain.charCodeAt(start - 1) === 32) pairs.push(`${previousKey} ${key}`);
     words.push(word);
-    keys.push(matchKey(word));
-    previousWord = word;
+    keys.push(key);
+    previousKey = key;
   }
   return { words, keys, pairs };
 }
@@ -174,23 +219,28 @@ export function sentenceWords(text: string): SentenceWords {
 function isContentWord(word: string): boolean {
   if (word.length < 3 || (word.length > 30 && Array.from(word).length > 30)) return false;
   const bare = word.includes("'") || word.includes("’") ? word.replace(/['’]/gu, "") : word;
-  return !STOPWORDS.has(bare) && HAS_LETTER.test(word);
+  if (STOPWORDS.has(bare)) return false;
+  const first = word.charCodeAt(0);
+  return (first >= 97 && first <= 122) || HAS_LETTER.test(word);
 }
 
 const HAS_LETTER = /\p{L}/u;
 
 /**
  * A word reduced for matching only ("editing", "edited", "edits" → "edit"; "batches" → "batch"),
- * so the title's "edit" finds the body's "Editing". Hashtags always show the written word.
+ * so the title's "edit" finds the body's "Editing". Hashtags always show a written word.
  */
 export function matchKey(word: string): string {
   const length = word.length;
   if (length > 5 && word.endsWith("ing")) return word.slice(0, -3);
   if (length > 4 && word.endsWith("ed")) return word.slice(0, -2);
-  if (!word.endsWith("s") || word.endsWith("ss") || length <= 3) return word;
+  if (length <= 3 || !word.endsWith("s") || word.endsWith("ss")) return word;
   const plural =
-    length > 4 && word.endsWith("es") &&
-    (word.endsWith("ches") || word.endsWith("shes") || word.endsWith("xes") || word.endsWith("sses"));
+    length > 4 &&
+    (word.endsWith("ches") ||
+      word.endsWith("shes") ||
+      word.endsWith("xes") ||
+      word.endsWith("sses"));
   return word.slice(0, plural ? -2 : -1);
 }
 
@@ -198,75 +248,77 @@ export function matchKey(word: string): string {
 export interface KeywordCounts {
   /** Sentences using each match key; the title counts as two sentences. */
   keys: Map<string, number>;
-  /** Sentences using each written word; the title counts as two. */
-  words: Map<string, number>;
-  /** Sentences using each side-by-side pair ("living room"); the title counts as two. */
+  /** Sentences using each side-by-side pair of keys ("living room"); the title counts as two. */
   pairs: Map<string, number>;
+  /** How each key is written: its first use, the title's first. */
+  written: Map<string, string>;
 }
 
 /** One pass over the sentences' words; linear in the number of words. */
 export function countKeywords(title: SentenceWords, sentences: SentenceWords[]): KeywordCounts {
-  const counts: KeywordCounts = { keys: new Map(), words: new Map(), pairs: new Map() };
-  const add = (map: Map<string, number>, items: string[], weight: number, seen: Set<string>) => {
-    seen.clear();
-    for (const item of items) {
-      if (seen.has(item)) continue;
-      seen.add(item);
-      map.set(item, (map.get(item) ?? 0) + weight);
-    }
+  const counts: KeywordCounts = { keys: new Map(), pairs: new Map(), written: new Map() };
+  const add = (map: Map<string, number>, items: string[], weight: number) => {
+    // A sentence has at most 30 words: looking back beats allocating a set per sentence.
+    items.forEach((item, index) => {
+      if (items.indexOf(item) === index) map.set(item, (map.get(item) ?? 0) + weight);
+    });
   };
-  const seen = new Set<string>();
-  for (const [sentence, weight] of [
-    [title, 2] as const,
-    ...sentences.map((s) => [s, 1] as const),
-  ]) {
-    add(counts.keys, sentence.keys, weight, seen);
-    add(counts.words, sentence.words, weight, seen);
-    add(counts.pairs, sentence.pairs, weight, seen);
-  }
+  const addSentence = (sentence: SentenceWords, weight: number) => {
+    add(counts.keys, sentence.keys, weight);
+    add(counts.pairs, sentence.pairs, weight);
+    sentence.keys.forEach((key, index) => {
+      if (!counts.written.has(key)) counts.written.set(key, sentence.words[index] as string);
+    });
+  };
+  addSentence(title, 2);
+  for (const sentence of sentences) addSentence(sentence, 1);
   return counts;
 }
 
 /**
- * Hashtag-worthy terms, best first, each as its words: phrases used together at least
+ * Hashtag-worthy terms, best first, each as its written words: phrases used together at least
  * `minCount` times ("living room"), then single words used at least `minCount` times — except a
  * word mostly used inside one of those phrases, which alone would be a fragment ("#Room").
+ * At most `limit` terms.
  */
-export function rankTerms(counts: KeywordCounts, minCount = 2): string[][] {
-  const phrases: string[][] = [];
+export function rankTerms(counts: KeywordCounts, minCount = 2, limit = 12): string[][] {
+  const terms: { keys: string[]; count: number }[] = [];
   const insidePhrase = new Map<string, number>();
   for (const [pair, count] of counts.pairs) {
-    const [first = "", second = ""] = pair.split(" ");
-    if (count < minCount || first === second) continue;
+    if (count < minCount) continue;
+    const keys = pair.split(" ");
+    const [first = "", second = ""] = keys;
+    if (first === second) continue;
     // A phrase is a pair its words mostly appear in, not two frequent words that met once.
-    const rarer = Math.min(counts.words.get(first) ?? 0, counts.words.get(second) ?? 0);
+    const rarer = Math.min(counts.keys.get(first) ?? 0, counts.keys.get(second) ?? 0);
     if (count * 2 < rarer) continue;
-    phrases.push([first, second]);
-    for (const word of [first, second]) {
-      insidePhrase.set(word, Math.max(insidePhrase.get(word) ?? 0, count));
-    }
+    terms.push({ keys, count });
+    for (const key of keys) insidePhrase.set(key, Math.max(insidePhrase.get(key) ?? 0, count));
   }
-  const singles: string[][] = [];
-  for (const [word, count] of counts.words) {
-    if (count < minCount || (insidePhrase.get(word) ?? 0) * 2 >= count) continue;
-    singles.push([word]);
+  for (const [key, count] of counts.keys) {
+    if (count < minCount || (insidePhrase.get(key) ?? 0) * 2 >= count) continue;
+    terms.push({ keys: [key], count });
   }
-  const countOf = (term: string[]) =>
-    term.length === 1
-      ? (counts.words.get(term[0] as string) ?? 0)
-      : (counts.pairs.get(term.join(" ")) ?? 0);
-  // Stable sorts: ties keep the order of first use.
-  return [...phrases, ...singles].sort((a, b) => countOf(b) - countOf(a));
+  // A stable sort: ties keep phrases first, then the order of first use.
+  return terms
+    .sort((a, b) => b.count - a.count)
+    .slice(0, limit)
+    .map((term) => term.keys.map((key) => counts.written.get(key) ?? key));
 }
 
+// These three read lower-cased text: plain ASCII patterns without the `i` and `u` flags run
+// several times faster, and every sentence of the piece goes through them.
 /** Openings that announce the point of a piece ("The biggest lesson: …", "In short, …"). */
 const KEY_CUE =
-  /\b(?:the (?:key|biggest|most important|main|real|big|one|best) (?:thing|lesson|point|win|takeaway|idea|secret|mistake|reason|change|difference|trick)|in short|bottom line|the takeaway|the lesson|what matters|if you remember one thing|my advice|the secret|the trick is|the point is|in the end|long story short)\b/iu;
-/** Housekeeping that is rarely the point: plugs, links, sponsor reads, chapter times. */
+  /\b(?:the (?:key|biggest|most important|main|real|big|one|best) (?:thing|lesson|point|win|takeaway|idea|secret|mistake|reason|change|difference|trick)|in short|bottom line|the takeaway|the lesson|what matters|if you remember one thing|my advice|the secret|the trick is|the point is|in the end|long story short)\b/;
+/**
+ * Housekeeping that is rarely the point: plugs, links, sponsor reads, chapter times, and talk
+ * about the video itself ("In this video…", "Welcome back").
+ */
 const HOUSEKEEPING =
-  /\b(?:subscribe|patreon|affiliate|sponsored|sponsor of|use code|promo code|discount code|link in bio|links? below|link in the description|follow me|merch|giveaway)\b|^\(?\d{1,2}:\d{2}/iu;
+  /\b(?:subscribe|patreon|affiliate|sponsored|sponsor of|use code|promo code|discount code|link in bio|links? below|link in the description|follow me|merch|giveaway|in this video|in today's video|in today’s video|welcome back|hey guys|like and)\b|^\(?\d{1,2}:\d{2}|^[#@]/;
 /** Openings that lean on the sentence before, so they read oddly on their own. */
-const LEANS_ON_BEFORE = /^(?:and|but|so|also|then|this|that|these|those|it|they|he|she)\b/iu;
+const LEANS_ON_BEFORE = /^(?:and|but|so|also|then|this|that|these|those|it|they|he|she)\b/;
 
 /**
  * Sentence indices, best first (ties in reading order). A sentence scores for carrying the
@@ -288,22 +340,26 @@ export function rankSentences(
   }
   const last = sentences.length - 1;
   const scores = sentences.map((sentence, index) => {
-    const keys = new Set((words[index] as SentenceWords).keys);
+    const keys = (words[index] as SentenceWords).keys;
+    let distinct = 0;
     let shared = 0;
     let weight = 0;
-    for (const key of keys) {
+    keys.forEach((key, at) => {
+      if (keys.indexOf(key) !== at) return;
+      distinct++;
       if (titleKeys.has(key)) shared++;
       weight += Math.min(1, (counts.keys.get(key) ?? 0) / top);
-    }
-    const length = sentence.split(" ").length;
+    });
+    const length = wordCount(sentence);
     const readable = length < 8 ? length / 8 : length > 25 ? 25 / length : 1;
     const overlap = titleKeys.size ? shared / titleKeys.size : 0;
     const position = index === 0 ? 0.6 : index <= 2 ? 0.3 : index >= last - 1 ? 0.2 : 0;
-    const cue = KEY_CUE.test(sentence) ? 0.8 : 0;
-    const housekeeping = HOUSEKEEPING.test(sentence) || /^[#@]/.test(sentence) ? 2 : 0;
-    const leans = LEANS_ON_BEFORE.test(sentence) ? 0.3 : 0;
+    const lower = sentence.toLowerCase();
+    const cue = KEY_CUE.test(lower) ? 0.8 : 0;
+    const housekeeping = HOUSEKEEPING.test(lower) ? 2 : 0;
+    const leans = LEANS_ON_BEFORE.test(lower) ? 0.3 : 0;
     return (
-      weight / Math.max(1, keys.size) +
+      weight / Math.max(1, distinct) +
       1.5 * overlap +
       readable +
       position +
@@ -339,6 +395,13 @@ export function chooseDistinct(ranked: number[], words: SentenceWords[], count: 
     pickedKeys.push(keys);
   }
   return picked;
+}
+
+/** Words in a sentence from `splitSentences` (joined by single spaces). */
+function wordCount(sentence: string): number {
+  let count = 1;
+  for (let at = sentence.indexOf(" "); at >= 0; at = sentence.indexOf(" ", at + 1)) count++;
+  return count;
 }
 
 /** Ends the sentence with a full stop when it trails off (no stop after a bare link). */
@@ -388,14 +451,15 @@ function byCount(counts: Map<string, number>): string[] {
 }
 
 /**
- * A lower bound of `countWords` (shared/platforms.ts) without word segmentation: every
- * whitespace-separated token holding a letter or digit holds at least one word. Lets a draft
- * that is surely too long for a spoken script be skipped before the exact (slower) count.
+ * A lower bound of `countWords` (shared/platforms.ts) without word segmentation: text between
+ * whitespace, hyphens, dashes and slashes always breaks into separate words there, and every
+ * such piece holding a letter or digit holds at least one word. Lets a draft that is surely too
+ * long for a spoken script be skipped before the exact (slower) count.
  */
 export function wordsAtLeast(text: string): number {
   let count = 0;
-  const tokens = /[^\s]+/gu;
-  for (let match = tokens.exec(text); match; match = tokens.exec(text)) {
+  const pieces = /[^\s\-–—/]+/gu;
+  for (let match = pieces.exec(text); match; match = pieces.exec(text)) {
     if (/[\p{L}\p{Nd}]/u.test(match[0])) count++;
   }
   return count;

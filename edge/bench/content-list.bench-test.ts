@@ -1,7 +1,8 @@
 /**
- * Budget (issue 3): with 10,000 items in a workspace, a page of 50 from GET /api/content and
- * a month of the calendar issue at most 3 D1 queries and read no more rows than they return
- * plus a small constant. Figures are printed as `BENCH {json}` lines for `npm run bench`.
+ * Budget (issues 3 and 8): with 10,000 items in a workspace, a page of 50 from GET
+ * /api/content and a month of the calendar issue at most 2 D1 queries (the session, user and
+ * membership in one; the page in the other), one Durable Object call (the workspace's rate
+ * limiter) and read no more rows than they return plus a small constant. Figures are printed as `BENCH {json}` lines for `npm run bench`.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -16,13 +17,39 @@ const START = Date.UTC(2026, 0, 1);
 const STATUSES = ["idea", "idea", "drafting", "scheduled", "published", "archived"];
 /** Rows a query may read beyond those it returns (the look-ahead row for the next cursor). */
 const ROWS_SLACK = 5;
-const MAX_QUERIES = 3;
+const MAX_QUERIES = 2;
+const MAX_DURABLE_OBJECT_CALLS = 1;
 
 let token = "";
 
-async function request(path: string, init: RequestInit = {}, db: D1Database = env.DB) {
+/**
+ * The rate limiter's namespace, counting the Durable Objects a request reaches: each
+ * `enforceLimit` gets one stub and makes one call on it. (A stub itself cannot be wrapped: it
+ * does not survive structured cloning.)
+ */
+function countingLimiter(calls: string[]): DurableObjectNamespace {
+  const namespace = env.RATE_LIMITER;
+  return new Proxy(namespace, {
+    get(target, property) {
+      const value = Reflect.get(target, property);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (property === "get") calls.push(String(property));
+        return value.apply(target, args);
+      };
+    },
+  }) as DurableObjectNamespace;
+}
+
+async function request(
+  path: string,
+  init: RequestInit = {},
+  db: D1Database = env.DB,
+  limiter: DurableObjectNamespace = env.RATE_LIMITER,
+) {
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${BASE}${path}`, init), { ...env, DB: db }, ctx);
+  const bindings = { ...env, DB: db, RATE_LIMITER: limiter };
+  const res = await app.fetch(new Request(`${BASE}${path}`, init), bindings, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -68,6 +95,7 @@ interface Figures {
   status: number;
   returned: number;
   queries: number;
+  durableObjectCalls: number;
   rowsReadPerQuery: number[];
   listRowsRead: number;
 }
@@ -77,10 +105,12 @@ async function measure(
   path: string,
 ): Promise<Figures & { nextCursor: string | null }> {
   const log: RecordedStatement[] = [];
+  const limiterCalls: string[] = [];
   const res = await request(
     path,
     { headers: { Authorization: `Bearer ${token}` } },
     countingD1(env.DB, log),
+    countingLimiter(limiterCalls),
   );
   const body = (await res.json()) as { data: { items: unknown[]; nextCursor: string | null } };
   const reads = await rowsRead(env.DB, log);
@@ -89,6 +119,7 @@ async function measure(
     status: res.status,
     returned: body.data.items.length,
     queries: log.length,
+    durableObjectCalls: limiterCalls.length,
     rowsReadPerQuery: reads,
     listRowsRead: reads.at(-1) ?? Number.NaN,
   };
@@ -100,6 +131,7 @@ function expectWithinBudget(figures: Figures, expectedItems: number) {
   expect(figures.status).toBe(200);
   expect(figures.returned).toBe(expectedItems);
   expect(figures.queries).toBeLessThanOrEqual(MAX_QUERIES);
+  expect(figures.durableObjectCalls).toBeLessThanOrEqual(MAX_DURABLE_OBJECT_CALLS);
   expect(figures.listRowsRead).toBeLessThanOrEqual(figures.returned + ROWS_SLACK);
 }
 

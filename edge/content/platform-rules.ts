@@ -7,6 +7,7 @@ import {
   checkVariant,
   PLATFORM_RULES,
   type PlatformId,
+  threadParts,
   type VariantDraft,
 } from "../../shared/platforms";
 import { repairVariant } from "../../shared/repair";
@@ -33,7 +34,7 @@ export function acceptAiDraft(draft: VariantDraft | undefined): VariantDraft | n
 
 /**
  * A person's edit as the draft to save. A thread platform (X) takes `parts`, or a body split
- * at blank lines; the others take `body` (or the parts joined).
+ * at its numbered posts ("2/3 …"); the others take `body` (or the parts joined).
  * @throws ApiError 400 RULE_VIOLATION with one issue per broken rule (`parts.N` or `body`).
  */
 export function acceptPersonEdit(
@@ -41,8 +42,9 @@ export function acceptPersonEdit(
   edit: { body?: string; parts?: string[] },
 ): VariantDraft {
   const rule = PLATFORM_RULES[platform];
+  // A body is split only at numbered posts ("2/3 …"): paragraphs of one post stay one post.
   const parts = rule.thread
-    ? (edit.parts ?? edit.body?.split(/\n{2,}/).filter(Boolean))
+    ? (edit.parts ?? threadParts({ platform, body: edit.body ?? "" }))
     : undefined;
   const body =
     rule.thread && parts ? parts.join("\n\n") : (edit.body ?? edit.parts?.join("\n\n") ?? "");

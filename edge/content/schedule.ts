@@ -3,11 +3,13 @@
  * which status may follow which (shared/content.ts STATUS_TRANSITIONS), and that a scheduled
  * item has a time that is not already past.
  */
-import { type ContentStatus, canTransition, STATUS_TRANSITIONS } from "../../shared/content";
+import {
+  type ContentStatus,
+  canTransition,
+  FIRST_STATUSES,
+  STATUS_TRANSITIONS,
+} from "../../shared/content";
 import { ApiError } from "../errors";
-
-/** Statuses a new item may start in: a piece is published or archived only after it exists. */
-const FIRST_STATUSES: readonly ContentStatus[] = ["idea", "drafting", "scheduled"];
 
 /** A scheduled time this far in the past is still accepted: clocks and clicks take a moment. */
 const SCHEDULE_GRACE_MS = 60_000;
@@ -27,7 +29,9 @@ export interface ScheduleChange {
  *   follow), 400 SCHEDULE_TIME_REQUIRED, 400 SCHEDULE_TIME_PAST.
  */
 export function checkSchedule(change: ScheduleChange, now = new Date()): void {
-  const allowed = change.from ? STATUS_TRANSITIONS[change.from] : FIRST_STATUSES;
+  const allowed: readonly ContentStatus[] = change.from
+    ? STATUS_TRANSITIONS[change.from]
+    : FIRST_STATUSES;
   const ok = change.from ? canTransition(change.from, change.to) : allowed.includes(change.to);
   if (!ok) {
     const start = change.from ? `An item that is ${change.from}` : "A new item";

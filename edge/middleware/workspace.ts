@@ -28,6 +28,8 @@ type WorkspaceEnv = AppEnv & { Variables: WorkspaceVariables };
 
 function resolveWorkspace(
   minRole: Role,
+  /** Where the id comes from, as a validation issue names it. */
+  field: string,
   pick: (c: {
     req: { header(n: string): string | undefined; param(n: string): string | undefined };
   }) => string | undefined,
@@ -39,7 +41,9 @@ function resolveWorkspace(
       if (!parsed.success) {
         // Signed-out callers learn only that they must sign in.
         await authenticate(c, { kind: "none" });
-        throw validationError(parsed.error);
+        throw validationError({
+          issues: parsed.error.issues.map((issue) => ({ ...issue, path: [field] })),
+        });
       }
     }
     const memberships = await authenticate(
@@ -76,8 +80,8 @@ function resolveWorkspace(
 
 /** For flat workspace-scoped routes: the `X-Workspace-Id` header, or the only workspace. */
 export const workspaceFromHeader = (minRole: Role = "member") =>
-  resolveWorkspace(minRole, (c) => c.req.header(WORKSPACE_HEADER) || undefined);
+  resolveWorkspace(minRole, WORKSPACE_HEADER, (c) => c.req.header(WORKSPACE_HEADER) || undefined);
 
 /** For `/api/workspaces/:id/…` routes. */
 export const workspaceFromPath = (minRole: Role = "member") =>
-  resolveWorkspace(minRole, (c) => c.req.param("id"));
+  resolveWorkspace(minRole, "id", (c) => c.req.param("id"));

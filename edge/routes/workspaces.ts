@@ -24,8 +24,8 @@ import {
 
 /**
  * `/api/workspaces`: the list and creation need only a signed-in user; every `/:id` route signs
- * in and resolves the membership in one step (`workspaceFromPath`). The path is validated
- * first, so a malformed id is a 400 naming the parameter.
+ * in and resolves the membership in one step (`workspaceFromPath`): signed out is a 401
+ * whatever the id, and a malformed id of a signed-in caller is a 400 naming `id`.
  */
 export const workspaceRoutes = new Hono<AppEnv>()
   .get("/", requireUser, async (c) => {
@@ -38,15 +38,15 @@ export const workspaceRoutes = new Hono<AppEnv>()
     return c.json({ success: true as const, data }, 201);
   })
 
-  .get("/:id", valid("param", workspaceParamSchema), workspaceFromPath("member"), async (c) => {
+  .get("/:id", workspaceFromPath("member"), valid("param", workspaceParamSchema), async (c) => {
     const data = await getWorkspace(c.var.ctx);
     return c.json({ success: true as const, data });
   })
 
   .patch(
     "/:id",
-    valid("param", workspaceParamSchema),
     workspaceFromPath("admin"),
+    valid("param", workspaceParamSchema),
     valid("json", updateWorkspaceSchema),
     async (c) => {
       const data = await updateWorkspace(c.var.ctx, c.req.valid("json"));
@@ -54,15 +54,15 @@ export const workspaceRoutes = new Hono<AppEnv>()
     },
   )
 
-  .delete("/:id", valid("param", workspaceParamSchema), workspaceFromPath("owner"), async (c) => {
+  .delete("/:id", workspaceFromPath("owner"), valid("param", workspaceParamSchema), async (c) => {
     const data = await deleteWorkspace(c.var.ctx);
     return c.json({ success: true as const, data });
   })
 
   .get(
     "/:id/members",
-    valid("param", workspaceParamSchema),
     workspaceFromPath("member"),
+    valid("param", workspaceParamSchema),
     async (c) => {
       const data = await listMembers(c.var.ctx);
       return c.json({ success: true as const, data });
@@ -71,8 +71,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
 
   .patch(
     "/:id/members/:userId",
-    valid("param", memberParamSchema),
     workspaceFromPath("admin"),
+    valid("param", memberParamSchema),
     valid("json", updateMemberSchema),
     async (c) => {
       const { userId } = c.req.valid("param");
@@ -84,8 +84,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
   // Any member may leave; the use case checks the role needed to remove someone else.
   .delete(
     "/:id/members/:userId",
-    valid("param", memberParamSchema),
     workspaceFromPath("member"),
+    valid("param", memberParamSchema),
     async (c) => {
       const data = await removeMember(c.var.ctx, c.req.valid("param").userId);
       return c.json({ success: true as const, data });
@@ -94,8 +94,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
 
   .get(
     "/:id/invitations",
-    valid("param", workspaceParamSchema),
     workspaceFromPath("admin"),
+    valid("param", workspaceParamSchema),
     async (c) => {
       const data = await listPendingInvitations(c.var.ctx);
       return c.json({ success: true as const, data });
@@ -104,8 +104,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
 
   .post(
     "/:id/invitations",
-    valid("param", workspaceParamSchema),
     workspaceFromPath("admin"),
+    valid("param", workspaceParamSchema),
     valid("json", createInvitationSchema),
     async (c) => {
       const data = await inviteMember(c.var.ctx, c.req.valid("json"));
@@ -115,8 +115,8 @@ export const workspaceRoutes = new Hono<AppEnv>()
 
   .delete(
     "/:id/invitations/:invitationId",
-    valid("param", invitationParamSchema),
     workspaceFromPath("admin"),
+    valid("param", invitationParamSchema),
     async (c) => {
       const data = await revokeInvitation(c.var.ctx, c.req.valid("param").invitationId);
       return c.json({ success: true as const, data });

@@ -723,14 +723,27 @@ describe("variants", () => {
   async function withVariant(owner: TestUser) {
     const created = await item(owner, {
       title: "Desk lighting",
-      notes:
-        "One lamp is not enough. Bounce the light off a white card. Keep the background darker than your face.",
+      body: "One lamp is not enough. Bounce the light off a white card. Keep the background darker than your face.",
     });
     const variants = await repurpose(owner, created.id, ["x"]);
     const [variant] = variants;
     expect(variant).toMatchObject({ contentId: created.id, platform: "x", generatedBy: "ai" });
     return { contentId: created.id as string, variant };
   }
+
+  it("an X edit sent as a body with paragraphs stays one post (split only at numbered posts)", async () => {
+    const owner = await signUp("variant-paragraphs");
+    const { contentId, variant } = await withVariant(owner);
+    const res = await api(
+      `/api/content/${contentId}/variants/${variant.id}`,
+      as(owner, {
+        method: "PUT",
+        body: { body: "One lamp is not enough.\n\nBounce it off a card." },
+      }),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.parts).toEqual(["One lamp is not enough.\n\nBounce it off a card."]);
+  });
 
   it("an edit is saved as the person's", async () => {
     const owner = await signUp("variant-edit");

@@ -5,9 +5,9 @@
 import OpenAI from "openai";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PLATFORM_IDS, PLATFORM_RULES } from "../../shared/platforms";
-import type { RepurposeOptions, RepurposeSource } from "../ai/provider";
 import { type OpenAiCompatibleConfig, OpenAiCompatibleProvider } from "../ai/openai-compatible";
 import { estimateCostMicros } from "../ai/pricing";
+import type { RepurposeOptions, RepurposeSource } from "../ai/provider";
 import { ApiError } from "../errors";
 
 const BASE_URL = "https://api.openai.test/v1";
@@ -31,8 +31,7 @@ const config = (overrides: Partial<OpenAiCompatibleConfig> = {}): OpenAiCompatib
 
 const source: RepurposeSource = {
   title: "Why I stopped posting every day",
-  body:
-    "Posting daily burned me out. Three good posts a week grew the channel faster. Batching on Sundays saved four hours.",
+  body: "Posting daily burned me out. Three good posts a week grew the channel faster. Batching on Sundays saved four hours.",
   url: "https://example.com/posting-less",
   channel: "Creator Notes",
 };
@@ -269,7 +268,12 @@ describe("OpenAiCompatibleProvider", () => {
     expect(system).toContain("Ship it. Then fix it. Then ship it again.");
     expect(system).toContain("Tone: casual.");
     expect(system).toContain(`- x (${PLATFORM_RULES.x.label}):`);
-    expect(system).toContain(`each at most ${PLATFORM_RULES.x.maxPostChars} characters`);
+    expect(system).toContain(
+      `each post at most ${PLATFORM_RULES.x.maxPostChars} weighted characters including the number`,
+    );
+    // The model is told how X counts and that a single post carries no number.
+    expect(system).toContain("X counts every link as 23, CJK characters and most emoji as 2");
+    expect(system).toContain("a single post has no number");
     expect(system).toContain(`- instagram (${PLATFORM_RULES.instagram.label}):`);
     expect(system).toContain(`at most ${PLATFORM_RULES.instagram.maxChars} characters`);
     expect(system).toContain(`at most ${PLATFORM_RULES.instagram.maxHashtags} hashtags`);

@@ -8,6 +8,7 @@ import {
   PLATFORM_IDS,
   PLATFORM_RULES,
   type PlatformId,
+  platformLength,
   type RuleProblem,
   type VariantDraft,
 } from "../../shared/platforms";
@@ -22,7 +23,11 @@ const thread = (parts: string[]): VariantDraft => ({
   parts,
 });
 const codes = (problems: RuleProblem[]) => problems.map((problem) => problem.code);
-const contentOf = (post: string) => post.replace(/^\d+\/\d+ /, "");
+/** A post's text without its "i/N " number; a lone post (no number) is all content. */
+const contentOf = (post: string, _i = 0, posts: string[] = []) =>
+  posts.length === 1 ? post : post.replace(/^\d+\/\d+ /, "");
+/** X weighted characters: links 23, CJK and emoji 2 (the count X enforces). */
+const xLength = (text: string) => platformLength("x", text);
 /** Non-whitespace characters in order, without the "…" marks the splitter may add. */
 const ink = (text: string) => text.replace(/\s+|…/g, "");
 const words = (count: number, word = "word") => Array.from({ length: count }, () => word).join(" ");
@@ -65,17 +70,21 @@ describe("splitThread", () => {
     posts.forEach((post, i) => {
       expect(post.startsWith(`${i + 1}/${posts.length} `)).toBe(true);
       expect(countChars(post)).toBeLessThanOrEqual(280);
+      expect(xLength(post)).toBeLessThanOrEqual(280);
     });
     expect(checkVariant(thread(posts))).toEqual([]);
   });
 
+  // A single post carries no "1/1" number (numbering is for threads of 2+ posts), so one post
+  // holds 280 of X's weighted characters of text; "…" weighs 2 on X.
   it("fills a post to exactly 280 characters, and not one more", () => {
-    const exact = `${"a".repeat(271)} bcde`; // 276 characters + "1/1 " = 280
-    expect(splitThread(exact)).toEqual([`1/1 ${exact}`]);
-    const over = `${"a".repeat(271)} bcdef`;
+    const exact = `${"a".repeat(270)} bcdefghij`; // 280 characters, no number
+    expect(splitThread(exact)).toEqual([exact]);
+    expect(xLength(exact)).toBe(280);
+    const over = `${"a".repeat(270)} bcdefghijk`;
     const posts = splitThread(over);
-    expect(posts).toEqual([`1/2 ${"a".repeat(271)}…`, "2/2 bcdef"]);
-    expect(posts.map(countChars)).toEqual([276, 9]);
+    expect(posts).toEqual([`1/2 ${"a".repeat(270)}…`, "2/2 bcdefghijk"]);
+    expect(posts.map(xLength)).toEqual([276, 14]);
   });
 
   it("breaks between sentences when the next sentence fits a post of its own", () => {
@@ -102,12 +111,22 @@ describe("splitThread", () => {
     expect(checkVariant(thread(posts))).toEqual([]);
   });
 
+  // X counts every link as 23, so a giant URL is no longer "longer than a post": it stays
+  // whole (this assertion counted graphemes before; it now counts as X does).
   it("hard-splits only a word longer than a post, such as a giant URL", () => {
     const url = `https://example.com/${"a1b2c3".repeat(100)}`;
     const posts = splitThread(`Read this: ${url} today.`);
-    expect(posts.every((post) => countChars(post) <= 280)).toBe(true);
+    expect(posts.every((post) => xLength(post) <= 280)).toBe(true);
     expect(ink(posts.map(contentOf).join(""))).toBe(ink(`Read this: ${url} today.`));
     expect(checkVariant(thread(posts))).toEqual([]);
+    expect(posts).toEqual([`Read this: ${url} today.`]);
+    // A word that is not a link is still cut, between graphemes, when longer than a post.
+    const giant = "a1b2c3".repeat(100);
+    const cut = splitThread(`Read this: ${giant} today.`);
+    expect(cut.length).toBeGreaterThan(2);
+    expect(cut.every((post) => xLength(post) <= 280)).toBe(true);
+    expect(ink(cut.map(contentOf).join(""))).toBe(ink(`Read this: ${giant} today.`));
+    expect(checkVariant(thread(cut))).toEqual([]);
   });
 
   it("splits long emoji runs between graphemes, never inside one", () => {
@@ -115,6 +134,7 @@ describe("splitThread", () => {
     const posts = splitThread(emoji);
     expect(posts.map(contentOf).join("")).toBe(emoji);
     expect(posts.every((post) => countChars(post) <= 280)).toBe(true);
+    expect(posts.every((post) => xLength(post) <= 280)).toBe(true);
   });
 
   it("widens the prefix when N reaches two digits", () => {
@@ -122,6 +142,7 @@ describe("splitThread", () => {
     expect(posts.length).toBeGreaterThanOrEqual(10);
     expect(posts[9]?.startsWith(`10/${posts.length} `)).toBe(true);
     expect(posts.every((post) => countChars(post) <= 280)).toBe(true);
+    expect(posts.every((post) => xLength(post) <= 280)).toBe(true);
   });
 });
 
@@ -209,10 +230,16 @@ describe("checkVariant", () => {
     expect(codes(checkVariant(thread(posts)))).toEqual(["TOO_MANY_POSTS"]);
   });
 
+  // A body without numbered posts is one post, and a single post carries no number (this
+  // assertion expected THREAD_NOT_NUMBERED for "Just text." before numbering was only for 2+).
   it("reads thread posts from the body when parts are missing", () => {
     expect(checkVariant({ platform: "x", body: "1/2 One.\n\n2/2 Two." })).toEqual([]);
-    expect(codes(checkVariant({ platform: "x", body: "Just text." }))).toEqual([
-      "THREAD_NOT_NUMBERED",
+    expect(checkVariant({ platform: "x", body: "Just text." })).toEqual([]);
+    expect(codes(checkVariant({ platform: "x", body: "1/1 Just text." }))).toEqual([
+      "SINGLE_POST_NUMBERED",
+    ]);
+    expect(checkVariant({ platform: "x", body: "One.\n\n2/2 Two." })).toEqual([
+      expect.objectContaining({ code: "THREAD_NOT_NUMBERED", part: 1 }),
     ]);
   });
 });
@@ -249,15 +276,24 @@ describe("repairVariant", () => {
     expect(countChars(result.body)).toBeLessThanOrEqual(2000);
   });
 
+  // YouTube counts a description in UTF-8 bytes (🎬 is 4, … is 3): this assertion expected
+  // 4,999 🎬 when descriptions were counted in graphemes. Newsletters still count graphemes.
   it("cuts one giant word between graphemes", () => {
     const result = repaired({ platform: "youtube", body: "🎬".repeat(6000) });
-    expect(result.body).toBe(`${"🎬".repeat(4999)}…`);
+    expect(result.body).toBe(`${"🎬".repeat(1249)}…`);
+    expect(platformLength("youtube", result.body)).toBe(4999);
+    const newsletter = repaired({ platform: "newsletter", body: "🎬".repeat(6000) });
+    expect(newsletter.body).toBe(`${"🎬".repeat(1999)}…`);
   });
 
+  // Instagram allows 5 hashtags since December 2025 (was 30): see PLATFORM_RULES.instagram.
   it("drops hashtags from the end", () => {
     const tags = Array.from({ length: 35 }, (_, i) => `#tag${i}`);
     const result = repaired({ platform: "instagram", body: `Caption.\n\n${tags.join(" ")}` });
-    expect(extractHashtags(result.body)).toEqual(tags.slice(0, 30));
+    expect(extractHashtags(result.body)).toEqual(
+      tags.slice(0, PLATFORM_RULES.instagram.maxHashtags),
+    );
+    expect(extractHashtags(result.body)).toEqual(tags.slice(0, 5));
   });
 
   it("shortens a script to 150 words and keeps its hook", () => {
@@ -288,9 +324,10 @@ describe("repairVariant", () => {
     expect(result.parts?.length).toBe(2);
   });
 
+  // One post is not numbered (this assertion expected "1/1 This is amaz ing stuff." before).
   it("re-joins a post cut inside a word without merging words", () => {
     const result = repaired(thread(["1/2 This is amaz", "2/2 ing stuff."]));
-    expect(result.parts).toEqual(["1/1 This is amaz ing stuff."]);
+    expect(result.parts).toEqual(["This is amaz ing stuff."]);
   });
 
   it("packs too many short posts into at most 25", () => {
@@ -326,18 +363,18 @@ describe("properties", () => {
       fc.property(textArb, fc.integer({ min: 24, max: 280 }), (text, maxPostChars) => {
         const posts = splitThread(text, maxPostChars);
         expect(ink(posts.map(contentOf).join(" "))).toBe(ink(text));
+        // Counted as X counts (links 23, CJK and emoji 2); a lone post has no "1/1" number.
+        if (posts.length === 1) expect(posts[0]).not.toMatch(/^1\/1 /);
         posts.forEach((post, i) => {
-          expect(post.startsWith(`${i + 1}/${posts.length} `)).toBe(true);
-          expect(countChars(post)).toBeLessThanOrEqual(maxPostChars);
+          if (posts.length > 1) expect(post.startsWith(`${i + 1}/${posts.length} `)).toBe(true);
+          expect(xLength(post)).toBeLessThanOrEqual(maxPostChars);
         });
         // Words short enough for any post come out whole. The splitter may have reserved one
-        // digit more for N than it needed, and a post needs room for the "…" mark.
-        const room = maxPostChars - 2 * (String(posts.length).length + 1) - 3;
+        // digit more for N than it needed, and a post needs room for the "…" mark (2 on X).
+        const room = maxPostChars - 2 * (String(posts.length).length + 1) - 4;
         const inputWords = text.split(/\s+/).filter(Boolean);
-        const outputWords = posts.flatMap((post) => contentOf(post).split(/\s+/));
-        const fitting = inputWords.filter(
-          (word) => countChars(word) <= room && !word.includes("…"),
-        );
+        const outputWords = posts.flatMap((post, i) => contentOf(post, i, posts).split(/\s+/));
+        const fitting = inputWords.filter((word) => xLength(word) <= room && !word.includes("…"));
         const whole = new Set(outputWords.map((word) => word.replace(/…$/, "")));
         for (const word of fitting) expect(whole.has(word)).toBe(true);
         const xPosts = splitThread(text);
@@ -355,7 +392,9 @@ describe("properties", () => {
     fc.assert(
       fc.property(fc.array(plainWord, { maxLength: 300 }), (input) => {
         const posts = splitThread(input.join(" "));
-        const output = posts.flatMap((post) => contentOf(post).replace(/…$/, "").split(" "));
+        const output = posts.flatMap((post, i) =>
+          contentOf(post, i, posts).replace(/…$/, "").split(" "),
+        );
         expect(output).toEqual(input.join(" ").split(/\s+/).filter(Boolean));
       }),
       PROPERTY,

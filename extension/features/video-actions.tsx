@@ -8,8 +8,9 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ContentScriptContext } from "wxt/utils/content-script-context";
 import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
+import { errorWords } from "../../shared/view/error-words";
 import { ask } from "../lib/ask";
-import { explain, fromView } from "../lib/errors";
+import { explain } from "../lib/errors";
 import { type CaptureOutcome, type CaptureResult, messaging } from "../lib/protocol";
 import { youtubeSubject } from "../lib/sites";
 import {
@@ -36,12 +37,15 @@ type SaveState =
 const landedListeners = new Set<(landed: CaptureResult) => void>();
 
 const NOT_LOADED = "This video hasn't finished loading";
-const problem = (error: unknown): SaveState => ({ kind: "problem", message: explain(error, "page") });
+const problem = (error: unknown): SaveState => ({
+  kind: "problem",
+  message: explain(error, "page"),
+});
 
 function stateAfter(outcome: CaptureOutcome): SaveState {
   if (outcome.state === "saved") return { kind: "saved", itemId: outcome.result.id };
   if (outcome.state === "queued") return { kind: "queued" };
-  return problem(fromView(outcome.error));
+  return problem(errorWords(outcome.error, "page"));
 }
 
 function VideoActions({ page }: { page: YouTubePage }) {
@@ -78,7 +82,7 @@ function VideoActions({ page }: { page: YouTubePage }) {
     try {
       setSave(stateAfter(await ask("saveVideo", body)));
     } catch (error) {
-      setSave(problem(error));
+      setSave(problem(explain(error, "page")));
     }
   };
 
@@ -89,7 +93,7 @@ function VideoActions({ page }: { page: YouTubePage }) {
     try {
       setSave(stateAfter(await ask("repurposeVideo", body)));
     } catch (error) {
-      setSave(problem(error));
+      setSave(problem(explain(error, "page")));
     } finally {
       setOpening(false);
     }

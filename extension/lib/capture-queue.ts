@@ -13,7 +13,7 @@
  */
 import type { CaptureBody, CaptureKind, CaptureResult } from "./capture-kinds";
 import { CAPTURE_KINDS } from "./capture-kinds";
-import { ExtensionError, type ErrorView, errorView } from "./errors";
+import { type ErrorView, ExtensionError, errorView } from "./errors";
 import { captureQueueItem, type QueuedCapture, type QueuedCaptureOf } from "./storage";
 
 export const RETRY_ALARM = "capture-retry";

@@ -73,7 +73,9 @@ export function fromView({ code, message, status, ...extras }: ErrorView): Exten
 
 /** The words for any failure, from the one table. */
 export function explain(error: unknown, context?: ErrorContext): string {
-  return error instanceof ExtensionError ? errorWords(errorView(error), context) : TRY_AGAIN;
+  if (!(error instanceof ExtensionError)) return TRY_AGAIN;
+  const { code, message, status, extras } = error;
+  return errorWords({ ...extras, code, message, status }, context);
 }
 
 /** The session is gone: the panel goes back to sign-in. */

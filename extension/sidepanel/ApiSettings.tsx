@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
+import { explain } from "../lib/errors";
 import { DEFAULT_API_ORIGIN } from "../lib/storage";
 import { Brand } from "./Brand";
-import { explain } from "../lib/errors";
 import { Field } from "./Field";
 
 type Outcome = { tone: "ok" | "error"; text: string };

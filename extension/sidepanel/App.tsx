@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
+import { explain } from "../lib/errors";
 import type { SessionView } from "../lib/protocol";
 import { sessionItem } from "../lib/storage";
-import { explain } from "../lib/errors";
 import { SignedInPanel } from "./SignedInPanel";
 import { SignInForm } from "./SignInForm";
 

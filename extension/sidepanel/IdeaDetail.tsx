@@ -1,36 +1,41 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { SkippedPlatform } from "../../shared/content";
 import { PLATFORM_IDS, PLATFORM_RULES, type PlatformId } from "../../shared/platforms";
+import { creditsCount, formatDateTime, handleFromEmail } from "../../shared/view/format";
 import { ask } from "../lib/ask";
-import type { ContentDetail, ContentItem, RepurposeOutcome } from "../lib/protocol";
-import { formatDateTime, handleFromEmail } from "../../shared/view/format";
+import type { ContentDetail, ContentItem, RepurposeOutcome, Variant } from "../lib/protocol";
+import { ItemEditor } from "./ItemEditor";
 import { useExplain, usePanel } from "./panel-context";
 import { StatusControl } from "./StatusControl";
-import { useRepurpose } from "./use-repurpose";
+import { type RepurposeRun, useRepurpose } from "./use-repurpose";
 import { VariantCard } from "./VariantCard";
-import { DEFAULT_PLATFORMS, latestByPlatform, mergeVariants } from "./variant-view";
+import { latestByPlatform, mergeVariants, replaceVariant, startingPlatforms } from "./variant-view";
 
 interface Props {
   contentId: string;
-  /** Start repurposing with the default platforms as soon as the item is loaded. */
+  /** Start repurposing (with the item's platforms) as soon as the item is loaded. */
   autoRepurpose: boolean;
   onBack(): void;
   onChanged(item: ContentItem): void;
 }
 
-/** One idea: where it came from, its status, and its variants for each platform. */
+/** One idea: where it came from, its own text, its status, and its variants for each platform. */
 export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Props) {
   const { session, onCreditsChanged } = usePanel();
   const explain = useExplain();
   const [detail, setDetail] = useState<ContentDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [platforms, setPlatforms] = useState<PlatformId[]>([...DEFAULT_PLATFORMS]);
+  const [platforms, setPlatforms] = useState<PlatformId[] | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const autoStarted = useRef(false);
 
   const load = useCallback(async () => {
     setLoadError(null);
     try {
-      setDetail(await ask("getContent", contentId));
+      const loaded = await ask("getContent", contentId);
+      setDetail(loaded);
+      // The checkboxes start from the item's own platforms (all when it names none).
+      setPlatforms((chosen) => chosen ?? startingPlatforms(loaded.platforms));
     } catch (failure) {
       setLoadError(explain(failure));
     }
@@ -54,10 +59,10 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
   const { run, start } = useRepurpose(contentId, onRepurposed);
 
   useEffect(() => {
-    if (!detail || !autoRepurpose || autoStarted.current) return;
+    if (!detail || !platforms || !autoRepurpose || autoStarted.current) return;
     autoStarted.current = true;
-    start([...DEFAULT_PLATFORMS]);
-  }, [detail, autoRepurpose, start]);
+    start(platforms);
+  }, [detail, platforms, autoRepurpose, start]);
 
   // The heading takes focus so a screen reader announces the item that opened.
   const loadedId = detail?.id;
@@ -78,7 +83,14 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
     onChanged(item);
   };
 
+  const onVariantEdited = useCallback((edited: Variant) => {
+    setDetail((current) =>
+      current ? { ...current, variants: replaceVariant(current.variants, edited) } : current,
+    );
+  }, []);
+
   const running = run.phase === "running";
+  const chosen = platforms ?? [];
   const variants = detail ? latestByPlatform(detail.variants) : [];
   const author = {
     name: session.user?.name || session.user?.email.split("@")[0] || "You",
@@ -116,24 +128,27 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
               {detail.title}
             </h2>
             <SourceLine detail={detail} />
-            {detail.notes ? <p className="notes">{detail.notes}</p> : null}
           </header>
 
           <StatusControl item={detail} onUpdated={updateItem} />
 
-          <section className="card stack">
+          <ItemEditor item={detail} onUpdated={updateItem} />
+
+          <section className="card stack" aria-label="Repurpose">
             <fieldset className="platforms" disabled={running}>
               <legend>Platforms</legend>
               {PLATFORM_IDS.map((platform) => (
                 <label key={platform} className="check">
                   <input
                     type="checkbox"
-                    checked={platforms.includes(platform)}
+                    checked={chosen.includes(platform)}
                     onChange={(event) =>
                       setPlatforms((current) =>
                         event.target.checked
-                          ? PLATFORM_IDS.filter((id) => id === platform || current.includes(id))
-                          : current.filter((id) => id !== platform),
+                          ? PLATFORM_IDS.filter(
+                              (id) => id === platform || (current ?? []).includes(id),
+                            )
+                          : (current ?? []).filter((id) => id !== platform),
                       )
                     }
                   />
@@ -145,55 +160,118 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
               <button
                 type="button"
                 className="primary"
-                disabled={running || platforms.length === 0}
-                onClick={() => start(platforms)}
+                disabled={running || chosen.length === 0}
+                onClick={() => start(chosen)}
               >
                 {running ? "Repurposing…" : variants.length > 0 ? "Regenerate" : "Repurpose"}
               </button>
-              <span className="muted small">
-                {platforms.length} {platforms.length === 1 ? "credit" : "credits"}
-              </span>
+              <span className="muted small">{creditsCount(chosen.length)}</span>
             </div>
-            {run.phase === "running" ? (
-              <div className="stream-box">
-                <div className="muted small">
-                  <span className="spinner" aria-hidden="true" />
-                  {run.stage ? `Working: ${run.stage}` : "Writing your variants…"}
-                </div>
-                <div
-                  className="stream"
-                  role="log"
-                  aria-live="polite"
-                  aria-label="Repurposing output"
-                >
-                  {run.text}
-                </div>
-              </div>
-            ) : null}
-            {run.phase === "error" ? (
-              <p className="error" role="alert">
-                {run.message}
-              </p>
-            ) : null}
-            {run.phase === "done" ? (
-              <p className="success" role="status">
-                {run.cached
-                  ? "Same request as before — showing the saved variants."
-                  : "Variants saved."}
-              </p>
-            ) : null}
+            <RunStatus run={run} onReplace={(skipped) => start(skipped, { replaceEdited: true })} />
           </section>
 
           {variants.length > 0 ? (
-            <section className="variants stack" aria-label="Variants">
-              <h3 className="section-title">Variants</h3>
+            <section className="variants stack" aria-labelledby={`${contentId}-variants`}>
+              <h3 className="section-title" id={`${contentId}-variants`}>
+                Variants
+              </h3>
               {variants.map((variant) => (
-                <VariantCard key={variant.id} variant={variant} author={author} />
+                <VariantCard
+                  key={variant.id}
+                  variant={variant}
+                  author={author}
+                  onEdited={onVariantEdited}
+                />
               ))}
             </section>
-          ) : null}
+          ) : running ? null : (
+            <p className="empty muted">
+              No variants yet. Pick the platforms above and press Repurpose.
+            </p>
+          )}
         </>
       )}
+    </div>
+  );
+}
+
+const platformName = (platform: PlatformId) => PLATFORM_RULES[platform].label;
+
+/** A run as it goes: each platform's progress and the text being written, then the result. */
+function RunStatus({
+  run,
+  onReplace,
+}: {
+  run: RepurposeRun;
+  onReplace(platforms: PlatformId[]): void;
+}) {
+  if (run.phase === "running") {
+    const writing = run.current ? (run.written[run.current] ?? "") : "";
+    return (
+      <div className="stream-box">
+        <div className="muted small">
+          <span className="spinner" aria-hidden="true" />
+          {run.current ? `Writing the ${platformName(run.current)}…` : "Writing your variants…"}
+        </div>
+        <ul className="progress-list" aria-label="Progress by platform">
+          {run.platforms.map((platform) => {
+            const text = run.written[platform];
+            const state =
+              platform === run.current ? "writing" : text !== undefined ? "written" : "waiting";
+            return (
+              <li key={platform} className={`progress ${state}`}>
+                <span>{platformName(platform)}</span>
+                <span className="muted small">
+                  {state === "waiting" ? "waiting" : `${state} · ${text?.length ?? 0} characters`}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+        <div className="stream" role="log" aria-live="polite" aria-label="Repurposing output">
+          {writing}
+        </div>
+      </div>
+    );
+  }
+  if (run.phase === "error") {
+    return (
+      <p className="error" role="alert">
+        {run.message}
+      </p>
+    );
+  }
+  if (run.phase === "done") {
+    return (
+      <>
+        <p className="success" role="status">
+          {run.cached ? "Same request as before — showing the saved variants." : "Variants saved."}
+        </p>
+        {run.skipped.length > 0 ? <Skipped skipped={run.skipped} onReplace={onReplace} /> : null}
+      </>
+    );
+  }
+  return null;
+}
+
+/** Platforms a run left alone because a person edited their variant, and the way to replace them. */
+function Skipped({
+  skipped,
+  onReplace,
+}: {
+  skipped: SkippedPlatform[];
+  onReplace(platforms: PlatformId[]): void;
+}) {
+  const names = skipped.map((entry) => platformName(entry.platform));
+  return (
+    <div className="notice stack tight" role="status">
+      <p>Kept your edit of the {names.join(", ")}: repurposing doesn't overwrite what you wrote.</p>
+      <div className="row">
+        <button type="button" onClick={() => onReplace(skipped.map((entry) => entry.platform))}>
+          Replace my edit
+        </button>
+        <span className="muted small">{creditsCount(skipped.length)}</span>
+      </div>
     </div>
   );
 }
@@ -211,7 +289,9 @@ function SourceLine({ detail }: { detail: ContentDetail }) {
           <span className="visually-hidden"> (opens in a new tab)</span>
         </a>
       ) : null}
-      <span>Saved {formatDateTime(detail.createdAt)}</span>
+      <span>
+        Saved <time dateTime={detail.createdAt}>{formatDateTime(detail.createdAt)}</time>
+      </span>
     </p>
   );
 }

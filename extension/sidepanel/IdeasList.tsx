@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from "react";
 import type { ContentStatus } from "../../shared/content";
-import type { ContentItem } from "../lib/protocol";
-import { Field } from "./Field";
 import { formatDateTime } from "../../shared/view/format";
 import { STATUS_FILTERS, STATUS_LABELS } from "../../shared/view/status";
+import type { ContentItem } from "../lib/protocol";
+import { Field } from "./Field";
 import type { Ideas } from "./use-ideas";
 
 interface Props {

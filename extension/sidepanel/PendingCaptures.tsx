@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
+import { timesText, untilText } from "../../shared/view/format";
 import { ask } from "../lib/ask";
 import { explain, fromView } from "../lib/errors";
 import type { QueuedCapture } from "../lib/storage";
-import { timesText, untilText } from "../../shared/view/format";
 import { useExplain } from "./panel-context";
 
 interface Props {

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from "react";
 import { browser } from "wxt/browser";
 import { ask } from "../lib/ask";
+import { explain } from "../lib/errors";
 import type { SessionView } from "../lib/protocol";
 import { Brand } from "./Brand";
-import { explain } from "../lib/errors";
 import { Field } from "./Field";
 
 interface Props {

@@ -1,10 +1,10 @@
 import { useEffect, useState } from "react";
 import type { ContentStatus } from "../../shared/content";
+import { formatDateTime, fromLocalInput, toLocalInput } from "../../shared/view/format";
+import { STATUS_LABELS } from "../../shared/view/status";
 import { ask } from "../lib/ask";
 import type { ContentItem } from "../lib/protocol";
 import { Field } from "./Field";
-import { formatDateTime, fromLocalInput, toLocalInput } from "../../shared/view/format";
-import { STATUS_LABELS } from "../../shared/view/status";
 import { useExplain } from "./panel-context";
 import { statusChoices } from "./status-choices";
 

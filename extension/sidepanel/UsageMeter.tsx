@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from "react";
+import { creditsText, formatDay } from "../../shared/view/format";
 import { ask } from "../lib/ask";
 import type { Usage } from "../lib/protocol";
-import { creditsText, formatDay } from "../../shared/view/format";
 import { useExplain } from "./panel-context";
 
 interface Props {

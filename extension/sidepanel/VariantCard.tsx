@@ -1,8 +1,16 @@
 import { type ReactNode, useEffect, useState } from "react";
 import { checkVariant, PLATFORM_RULES } from "../../shared/platforms";
 import type { Variant } from "../lib/protocol";
-import type { CharCount } from "../../shared/view/format";
-import { copyText, postCount, variantLabel, variantPosts, wordCount } from "./variant-view";
+import { Count } from "./Count";
+import { VariantEditor } from "./VariantEditor";
+import {
+  copyText,
+  lengthUnit,
+  postCount,
+  variantLabel,
+  variantPosts,
+  wordCount,
+} from "./variant-view";
 
 export interface Author {
   name: string;
@@ -12,11 +20,63 @@ export interface Author {
 interface Props {
   variant: Variant;
   author: Author;
+  /** The variant after a person's edit was saved. */
+  onEdited(variant: Variant): void;
 }
 
-/** One variant, dressed like the platform it is for, with its counts and a Copy button. */
-export function VariantCard({ variant, author }: Props) {
+/**
+ * One variant, dressed like the platform it is for, with its counts and a Copy button; "Edit"
+ * turns it into its editor in place.
+ */
+export function VariantCard({ variant, author, onEdited }: Props) {
+  const [editing, setEditing] = useState(false);
   const rule = PLATFORM_RULES[variant.platform];
+  const label = variantLabel(variant.platform);
+
+  return (
+    <article className={`variant platform-${variant.platform}`} aria-label={label}>
+      <header className="variant-head">
+        <span className="platform-name">{rule.label}</span>
+        {variant.generatedBy === "person" ? (
+          <span className="badge edited" title="You edited this; repurposing keeps it">
+            edited
+          </span>
+        ) : variant.offline ? (
+          <span className="badge offline" title="Written without the AI (offline provider)">
+            offline draft
+          </span>
+        ) : null}
+        {editing ? null : (
+          <>
+            <button
+              type="button"
+              className="quiet"
+              aria-label={`Edit ${label}`}
+              onClick={() => setEditing(true)}
+            >
+              Edit
+            </button>
+            <CopyButton text={copyText(variant)} />
+          </>
+        )}
+      </header>
+      {editing ? (
+        <VariantEditor
+          variant={variant}
+          onCancel={() => setEditing(false)}
+          onSaved={(edited) => {
+            setEditing(false);
+            onEdited(edited);
+          }}
+        />
+      ) : (
+        <VariantPreview variant={variant} author={author} />
+      )}
+    </article>
+  );
+}
+
+function VariantPreview({ variant, author }: Omit<Props, "onEdited">) {
   const posts = variantPosts(variant);
   const problems = checkVariant({
     platform: variant.platform,
@@ -24,22 +84,10 @@ export function VariantCard({ variant, author }: Props) {
     ...(variant.parts ? { parts: variant.parts } : {}),
   });
   const words = wordCount(variant.platform, variant.body);
-
+  const unit = lengthUnit(variant.platform);
   return (
-    <article
-      className={`variant platform-${variant.platform}`}
-      aria-label={variantLabel(variant.platform)}
-    >
-      <header className="variant-head">
-        <span className="platform-name">{rule.label}</span>
-        {variant.offline ? (
-          <span className="badge offline" title="Written without the AI (offline provider)">
-            offline draft
-          </span>
-        ) : null}
-        <CopyButton text={copyText(variant)} />
-      </header>
-      {variant.platform === "x" ? (
+    <>
+      {PLATFORM_RULES[variant.platform].thread ? (
         <ol className="thread">
           {posts.map((post, index) => (
             // Posts have no ids; their order is their identity.
@@ -51,7 +99,10 @@ export function VariantCard({ variant, author }: Props) {
                   <strong>{author.name}</strong> <span className="muted">{author.handle}</span>
                 </div>
                 <p className="post-text">{post}</p>
-                <Count count={postCount("x", post)} label={`Post ${index + 1} characters`} />
+                <Count
+                  count={postCount(variant.platform, post)}
+                  label={`Post ${index + 1} ${unit}`}
+                />
               </div>
             </li>
           ))}
@@ -61,9 +112,9 @@ export function VariantCard({ variant, author }: Props) {
           <p className="post-text">{variant.body}</p>
         </PlatformFrame>
       )}
-      {variant.platform === "x" ? null : (
+      {PLATFORM_RULES[variant.platform].thread ? null : (
         <div className="counts">
-          <Count count={postCount(variant.platform, variant.body)} label="Characters" />
+          <Count count={postCount(variant.platform, variant.body)} label={capitalized(unit)} />
           {words ? <Count count={words} label="Words" unit="words" /> : null}
         </div>
       )}
@@ -74,11 +125,17 @@ export function VariantCard({ variant, author }: Props) {
           ))}
         </ul>
       ) : null}
-    </article>
+    </>
   );
 }
 
-function PlatformFrame({ variant, author, children }: Props & { children: ReactNode }) {
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+function PlatformFrame({
+  variant,
+  author,
+  children,
+}: Omit<Props, "onEdited"> & { children: ReactNode }) {
   switch (variant.platform) {
     case "linkedin":
       return (
@@ -126,19 +183,6 @@ function Avatar({ author }: { author: Author }) {
   return (
     <span className="avatar" aria-hidden="true">
       {(author.name || author.handle.slice(1)).slice(0, 1).toUpperCase()}
-    </span>
-  );
-}
-
-function Count({ count, label, unit }: { count: CharCount; label: string; unit?: string }) {
-  return (
-    <span
-      className={`count-badge ${count.over ? "over" : ""}`}
-      title={`${label}: ${count.count} of at most ${count.limit}`}
-    >
-      {count.text}
-      {unit ? ` ${unit}` : ""}
-      {count.over ? <span className="visually-hidden"> (over the limit)</span> : null}
     </span>
   );
 }

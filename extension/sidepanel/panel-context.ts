@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext } from "react";
-import type { SessionView } from "../lib/protocol";
 import { explain, isSessionLost } from "../lib/errors";
+import type { SessionView } from "../lib/protocol";
 
 export interface PanelContextValue {
   session: SessionView;

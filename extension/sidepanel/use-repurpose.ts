@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { type Browser, browser } from "wxt/browser";
-import type { PlatformId } from "../../shared/platforms";
-import { type ErrorView, ExtensionError } from "../lib/errors";
+import type { SkippedPlatform } from "../../shared/content";
+import type { PlatformId } from "../../shared/platform-ids";
+import { fromView } from "../lib/errors";
 import {
   REPURPOSE_PORT,
   type RepurposeEvent,
@@ -12,19 +13,20 @@ import { useExplain } from "./panel-context";
 
 export type RepurposeRun =
   | { phase: "idle" }
-  | { phase: "running"; text: string; stage: string | null }
-  | { phase: "done"; cached: boolean }
+  | {
+      phase: "running";
+      platforms: PlatformId[];
+      /** What each platform's text is so far, as the model writes it. */
+      written: Partial<Record<PlatformId, string>>;
+      /** The platform being written now. */
+      current: PlatformId | null;
+    }
+  | { phase: "done"; cached: boolean; skipped: SkippedPlatform[] }
   | { phase: "error"; message: string };
 
-const toError = (view: ErrorView) =>
-  new ExtensionError(view.code, view.message, view.status, {
-    ...(view.retryAfterSeconds ? { retryAfterSeconds: view.retryAfterSeconds } : {}),
-    ...(view.details ? { details: view.details } : {}),
-  });
-
 /**
- * One repurposing run over the background's port: the model's text streams in, then the saved
- * variants arrive. The port closes when the run ends or the view goes away.
+ * One repurposing run over the background's port: each platform's text streams in, then the
+ * saved variants arrive. The port closes when the run ends or the view goes away.
  */
 export function useRepurpose(contentId: string, onDone: (outcome: RepurposeOutcome) => void) {
   const explain = useExplain();
@@ -42,35 +44,46 @@ export function useRepurpose(contentId: string, onDone: (outcome: RepurposeOutco
   useEffect(() => close, [close]);
 
   const start = useCallback(
-    (platforms: PlatformId[]) => {
+    (platforms: PlatformId[], options: { replaceEdited?: boolean } = {}) => {
       close();
       const port = browser.runtime.connect({ name: REPURPOSE_PORT });
       portRef.current = port;
-      setRun({ phase: "running", text: "", stage: null });
+      setRun({ phase: "running", platforms, written: {}, current: null });
 
       port.onMessage.addListener((event: RepurposeEvent) => {
         if (portRef.current !== port) return;
         switch (event.type) {
           case "progress":
             setRun((current) =>
-              current.phase === "running" ? { ...current, stage: event.stage } : current,
+              current.phase === "running" ? { ...current, platforms: event.platforms } : current,
             );
             break;
           case "text":
             setRun((current) =>
               current.phase === "running"
-                ? { ...current, text: current.text + event.delta }
+                ? {
+                    ...current,
+                    current: event.platform,
+                    written: {
+                      ...current.written,
+                      [event.platform]: (current.written[event.platform] ?? "") + event.delta,
+                    },
+                  }
                 : current,
             );
             break;
           case "done":
             close();
-            setRun({ phase: "done", cached: event.outcome.cached });
+            setRun({
+              phase: "done",
+              cached: event.outcome.cached,
+              skipped: event.outcome.skipped ?? [],
+            });
             onDoneRef.current(event.outcome);
             break;
           case "error":
             close();
-            setRun({ phase: "error", message: explain(toError(event.error)) });
+            setRun({ phase: "error", message: explain(fromView(event.error)) });
             break;
         }
       });
@@ -83,7 +96,11 @@ export function useRepurpose(contentId: string, onDone: (outcome: RepurposeOutco
             : current,
         );
       });
-      port.postMessage({ contentId, platforms } satisfies RepurposeRequest);
+      port.postMessage({
+        contentId,
+        platforms,
+        ...(options.replaceEdited ? { replaceEdited: true } : {}),
+      } satisfies RepurposeRequest);
     },
     [contentId, close, explain],
   );

@@ -107,9 +107,9 @@ export function draftOf(variant: Pick<Variant, "platform" | "body" | "parts">): 
 /** A thread's posts as posted: "i/N " before each when there are two or more, none alone. */
 export function numberPosts(contents: readonly string[]): string[] {
   const total = contents.length;
-  return contents.map((text) => text.trim()).map((text, index) =>
-    total > 1 ? `${index + 1}/${total} ${text}` : text,
-  );
+  return contents
+    .map((text) => text.trim())
+    .map((text, index) => (total > 1 ? `${index + 1}/${total} ${text}` : text));
 }
 
 /** What the edit sends to PUT /api/content/:id/variants/:variantId. */

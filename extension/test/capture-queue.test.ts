@@ -1,19 +1,22 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import type { CreateContentInput } from "../../shared/content";
+import { CAPTURE_KINDS, type CaptureResult } from "../lib/capture-kinds";
 import {
-  discardCapture,
-  enqueueCapture,
+  type DueOutcome,
+  discard,
+  enqueue,
   FIRST_RETRY_MS,
   MAX_RETRY_MS,
   makeDue,
   readQueue,
   retryDelay,
-  sendDueCaptures,
+  send,
+  sendDue,
 } from "../lib/capture-queue";
+import { post } from "../lib/captures";
 import { ExtensionError } from "../lib/errors";
-import type { ContentItem } from "../lib/protocol";
-import type { QueuedCapture } from "../lib/storage";
+import { apiOriginItem, type QueuedCapture, sessionItem } from "../lib/storage";
 
 const T0 = 1_700_000_000_000;
 const video = (videoId: string): CreateContentInput => ({
@@ -21,20 +24,32 @@ const video = (videoId: string): CreateContentInput => ({
   source: { kind: "youtube", videoId, url: `https://www.youtube.com/watch?v=${videoId}` },
 });
 
+/** What landed in one pass, in order. */
+const landed = (outcome: DueOutcome): CaptureResult[] =>
+  outcome.settled.flatMap(({ outcome: settled }) =>
+    settled.state === "saved" ? [settled.result] : [],
+  );
+
 /**
- * A stand-in for POST /api/content with the API's idempotency behaviour: a repeated key gets
- * the first answer back. `lose` drops the answer after the item was saved (a cut connection).
+ * A stand-in for a capture's route (POST /api/content) with the API's idempotency behaviour: a
+ * repeated key gets the first answer back. `lose` drops the answer after the item was saved (a
+ * cut connection).
  */
 function fakeApi() {
-  const items = new Map<string, ContentItem>();
+  const items = new Map<string, CaptureResult>();
   const state = { down: false, lose: 0, refuse: null as ExtensionError | null, calls: 0 };
-  const send = async (capture: QueuedCapture): Promise<ContentItem> => {
+  const post = async (capture: QueuedCapture): Promise<CaptureResult> => {
     state.calls++;
     if (state.down) throw new ExtensionError("OFFLINE", "unreachable", 0);
     if (state.refuse) throw state.refuse;
     let item = items.get(capture.idempotencyKey);
     if (!item) {
-      item = { id: `cnt_${items.size + 1}`, title: capture.body.title } as ContentItem;
+      item = {
+        kind: capture.kind,
+        id: `cnt_${items.size + 1}`,
+        title: capture.body.title,
+        subject: capture.subject,
+      };
       items.set(capture.idempotencyKey, item);
     }
     if (state.lose > 0) {
@@ -43,7 +58,7 @@ function fakeApi() {
     }
     return item;
   };
-  return { items, state, send };
+  return { items, state, post };
 }
 
 beforeEach(() => {
@@ -69,8 +84,8 @@ describe("retryDelay", () => {
 
 describe("capture queue", () => {
   it("stores a capture before any attempt, with its own idempotency key", async () => {
-    const first = await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0, tabId: 7 });
-    const second = await enqueueCapture(video("bbbbbbbbbbb"), "ws_1", { now: T0 });
+    const first = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0, tabId: 7 });
+    const second = await enqueue("content", video("bbbbbbbbbbb"), "ws_1", { now: T0 });
     expect(first.idempotencyKey).not.toBe(second.idempotencyKey);
     const stored = await fakeBrowser.storage.local.get("captureQueue");
     expect(stored.captureQueue).toEqual([first, second]);
@@ -79,10 +94,10 @@ describe("capture queue", () => {
 
   it("sends due captures and removes each once it lands", async () => {
     const api = fakeApi();
-    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    await enqueueCapture(video("bbbbbbbbbbb"), "ws_1", { now: T0 });
-    const outcome = await sendDueCaptures(api.send, () => T0);
-    expect(outcome.landed.map((landed) => landed.item.title)).toEqual([
+    await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    await enqueue("content", video("bbbbbbbbbbb"), "ws_1", { now: T0 });
+    const outcome = await sendDue(api.post, () => T0);
+    expect(landed(outcome).map((result) => result.title)).toEqual([
       "Video aaaaaaaaaaa",
       "Video bbbbbbbbbbb",
     ]);
@@ -93,9 +108,9 @@ describe("capture queue", () => {
   it("keeps a capture while the API is down and reschedules it with backoff", async () => {
     const api = fakeApi();
     api.state.down = true;
-    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    const outcome = await sendDueCaptures(api.send, () => T0);
-    expect(outcome.landed).toEqual([]);
+    await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    const outcome = await sendDue(api.post, () => T0);
+    expect(landed(outcome)).toEqual([]);
     const [queued] = await readQueue();
     expect(queued).toMatchObject({ state: "pending", attempts: 1, lastError: { code: "OFFLINE" } });
     expect(queued?.nextAttemptAt).toBeGreaterThanOrEqual(T0 + FIRST_RETRY_MS * 0.8);
@@ -103,12 +118,12 @@ describe("capture queue", () => {
     expect(outcome.nextAttemptAt).toBe(queued?.nextAttemptAt);
 
     // Not due yet: nothing is sent.
-    expect((await sendDueCaptures(api.send, () => T0 + 1000)).landed).toEqual([]);
+    expect(landed(await sendDue(api.post, () => T0 + 1000))).toEqual([]);
     expect(api.state.calls).toBe(1);
 
     // The second failure waits about twice as long.
     const due = queued?.nextAttemptAt ?? 0;
-    await sendDueCaptures(api.send, () => due);
+    await sendDue(api.post, () => due);
     const [again] = await readQueue();
     expect(again?.attempts).toBe(2);
     expect(again?.nextAttemptAt).toBeGreaterThanOrEqual(due + FIRST_RETRY_MS * 2 * 0.8);
@@ -118,9 +133,9 @@ describe("capture queue", () => {
     const api = fakeApi();
     api.state.down = true;
     for (const id of ["aaaaaaaaaaa", "bbbbbbbbbbb", "ccccccccccc"]) {
-      await enqueueCapture(video(id), "ws_1", { now: T0 });
+      await enqueue("content", video(id), "ws_1", { now: T0 });
     }
-    const outcome = await sendDueCaptures(api.send, () => T0);
+    const outcome = await sendDue(api.post, () => T0);
     expect(api.state.calls).toBe(1);
     const queue = await readQueue();
     expect(queue.map((capture) => capture.attempts)).toEqual([1, 0, 0]);
@@ -131,8 +146,8 @@ describe("capture queue", () => {
   it("survives a restart: what was queued is sent by the next service worker", async () => {
     const api = fakeApi();
     api.state.down = true;
-    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    await sendDueCaptures(api.send, () => T0);
+    await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    await sendDue(api.post, () => T0);
 
     // A restart loses memory, not chrome.storage.local: load the module afresh over the same storage.
     const disk = await fakeBrowser.storage.local.get();
@@ -142,8 +157,8 @@ describe("capture queue", () => {
     await restarted.storage.local.set(disk);
     const fresh = await import("../lib/capture-queue");
     api.state.down = false;
-    const outcome = await fresh.sendDueCaptures(api.send, () => T0 + MAX_RETRY_MS);
-    expect(outcome.landed).toHaveLength(1);
+    const outcome = await fresh.sendDue(api.post, () => T0 + MAX_RETRY_MS);
+    expect(landed(outcome)).toHaveLength(1);
     expect(await fresh.readQueue()).toEqual([]);
     expect(api.items.size).toBe(1);
   });
@@ -151,13 +166,13 @@ describe("capture queue", () => {
   it("lands exactly once when the answer is lost after the API saved it", async () => {
     const api = fakeApi();
     api.state.lose = 1;
-    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    await sendDueCaptures(api.send, () => T0);
+    await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    await sendDue(api.post, () => T0);
     expect(await readQueue()).toHaveLength(1);
     expect(api.items.size).toBe(1);
 
-    const outcome = await sendDueCaptures(api.send, () => T0 + MAX_RETRY_MS);
-    expect(outcome.landed[0]?.item.id).toBe("cnt_1");
+    const outcome = await sendDue(api.post, () => T0 + MAX_RETRY_MS);
+    expect(landed(outcome)[0]?.id).toBe("cnt_1");
     expect(api.items.size).toBe(1);
     expect(await readQueue()).toEqual([]);
   });
@@ -168,25 +183,25 @@ describe("capture queue", () => {
       release = resolve;
     });
     let calls = 0;
-    const slowSend = async (capture: QueuedCapture) => {
+    const slowPost = async (capture: QueuedCapture): Promise<CaptureResult> => {
       calls++;
       await gate;
-      return { id: "cnt_1", title: capture.body.title } as ContentItem;
+      return { kind: "content", id: "cnt_1", title: capture.body.title, subject: null };
     };
-    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    const first = sendDueCaptures(slowSend, () => T0);
-    const second = sendDueCaptures(slowSend, () => T0);
+    await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    const first = sendDue(slowPost, () => T0);
+    const second = sendDue(slowPost, () => T0);
     release();
     const outcomes = await Promise.all([first, second]);
     expect(calls).toBe(1);
-    expect(outcomes.flatMap((outcome) => outcome.landed)).toHaveLength(1);
+    expect(outcomes.flatMap(landed)).toHaveLength(1);
   });
 
   it("keeps a capture made while signed out until the creator signs in again", async () => {
     const api = fakeApi();
     api.state.refuse = new ExtensionError("SIGNED_OUT", "Your session ended", 401);
-    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    await sendDueCaptures(api.send, () => T0);
+    await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    await sendDue(api.post, () => T0);
     expect((await readQueue())[0]).toMatchObject({ state: "pending", attempts: 1 });
   });
 
@@ -195,8 +210,8 @@ describe("capture queue", () => {
     api.state.refuse = new ExtensionError("RATE_LIMITED", "slow down", 429, {
       retryAfterSeconds: 300,
     });
-    await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    await sendDueCaptures(api.send, () => T0);
+    await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    await sendDue(api.post, () => T0);
     const [queued] = await readQueue();
     expect(queued?.state).toBe("pending");
     expect(queued?.nextAttemptAt).toBeGreaterThanOrEqual(T0 + 300_000);
@@ -205,8 +220,8 @@ describe("capture queue", () => {
   it("keeps a refused capture (4xx) as failed, shown and not retried, until retried or discarded", async () => {
     const api = fakeApi();
     api.state.refuse = new ExtensionError("VALIDATION_ERROR", "Title is too long", 400);
-    const capture = await enqueueCapture(video("aaaaaaaaaaa"), "ws_1", { now: T0 });
-    const outcome = await sendDueCaptures(api.send, () => T0);
+    const capture = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    const outcome = await sendDue(api.post, () => T0);
     expect(outcome.nextAttemptAt).toBeNull();
     const [failed] = await readQueue();
     expect(failed).toMatchObject({
@@ -214,7 +229,7 @@ describe("capture queue", () => {
       lastError: { code: "VALIDATION_ERROR", message: "Title is too long", status: 400 },
     });
 
-    await sendDueCaptures(api.send, () => T0 + MAX_RETRY_MS * 10);
+    await sendDue(api.post, () => T0 + MAX_RETRY_MS * 10);
     expect(api.state.calls).toBe(1);
 
     // A sign-in wakes only pending captures; "Retry now" gives a refused one another go.
@@ -222,10 +237,209 @@ describe("capture queue", () => {
     expect((await readQueue())[0]?.state).toBe("failed");
     api.state.refuse = null;
     await makeDue({ refusedToo: true, now: T0 + 1 });
-    expect((await sendDueCaptures(api.send, () => T0 + 1)).landed).toHaveLength(1);
+    expect(landed(await sendDue(api.post, () => T0 + 1))).toHaveLength(1);
 
-    const other = await enqueueCapture(video("bbbbbbbbbbb"), "ws_1", { now: T0 });
-    expect(await discardCapture(other.id)).toEqual([]);
+    const other = await enqueue("content", video("bbbbbbbbbbb"), "ws_1", { now: T0 });
+    expect(await discard(other.id)).toEqual([]);
     expect(capture.id).not.toBe(other.id);
+  });
+});
+
+describe("capture kinds", () => {
+  it("names each capture's kind, what the pending list calls it and what it was taken from", async () => {
+    const fromVideo = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    expect(fromVideo).toMatchObject({
+      kind: "content",
+      title: "Video aaaaaaaaaaa",
+      subject: "youtube:aaaaaaaaaaa",
+    });
+    const typed = await enqueue("content", { title: "A typed idea" }, "ws_1", { now: T0 });
+    expect(typed).toMatchObject({ kind: "content", title: "A typed idea", subject: null });
+    expect(CAPTURE_KINDS.content.path).toBe("/api/content");
+  });
+
+  it("answers a send with that capture's own settlement: saved, queued or failed", async () => {
+    const api = fakeApi();
+    const first = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    const saved = await send(first, api.post, () => T0);
+    expect(saved.outcome).toEqual({
+      state: "saved",
+      result: {
+        kind: "content",
+        id: "cnt_1",
+        title: "Video aaaaaaaaaaa",
+        subject: "youtube:aaaaaaaaaaa",
+      },
+    });
+
+    api.state.down = true;
+    const second = await enqueue("content", video("bbbbbbbbbbb"), "ws_1", { now: T0 });
+    const queued = await send(second, api.post, () => T0);
+    expect(queued.outcome).toMatchObject({
+      state: "queued",
+      captureId: second.id,
+      error: { code: "OFFLINE", status: 0 },
+    });
+    const [waiting] = await readQueue();
+    expect(queued.outcome.state === "queued" && queued.outcome.nextAttemptAt).toBe(
+      waiting?.nextAttemptAt,
+    );
+
+    api.state.down = false;
+    api.state.refuse = new ExtensionError("VALIDATION_ERROR", "Title is too long", 400);
+    const third = await enqueue("content", video("ccccccccccc"), "ws_1", { now: T0 });
+    expect((await send(third, api.post, () => T0)).outcome).toMatchObject({
+      state: "failed",
+      captureId: third.id,
+      error: { code: "VALIDATION_ERROR" },
+    });
+  });
+
+  it("joins a send already in flight instead of sending the capture twice", async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    const slowPost = async (capture: QueuedCapture): Promise<CaptureResult> => {
+      calls++;
+      await gate;
+      return { kind: "content", id: "cnt_1", title: capture.title, subject: capture.subject };
+    };
+    const capture = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    const first = send(capture, slowPost, () => T0);
+    const second = send(capture, slowPost, () => T0);
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(calls).toBe(1);
+    expect(b).toBe(a);
+  });
+
+  it("posts a content capture to its route, with its idempotency key, in its workspace", async () => {
+    await apiOriginItem.setValue("http://api.test");
+    await sessionItem.setValue(SESSION);
+    const fetchSpy = vi
+      .spyOn(globalThis, "fetch")
+      .mockResolvedValue(Response.json(createdItem("cnt_7", "Video aaaaaaaaaaa"), { status: 201 }));
+    const capture = await enqueue("content", video("aaaaaaaaaaa"), "ws_2", { now: T0 });
+    expect(await post(capture)).toEqual({
+      kind: "content",
+      id: "cnt_7",
+      title: "Video aaaaaaaaaaa",
+      subject: "youtube:aaaaaaaaaaa",
+    });
+    const [url, init] = fetchSpy.mock.calls[0] ?? [];
+    expect(String(url)).toBe(`http://api.test${CAPTURE_KINDS.content.path}`);
+    const headers = new Headers((init as RequestInit).headers);
+    expect(headers.get("Idempotency-Key")).toBe(capture.idempotencyKey);
+    expect(headers.get("X-Workspace-Id")).toBe("ws_2");
+    expect(JSON.parse(String((init as RequestInit).body))).toEqual(video("aaaaaaaaaaa"));
+    fetchSpy.mockRestore();
+  });
+});
+
+const SESSION = {
+  token: "tok",
+  expiresAt: "2030-01-01T00:00:00.000Z",
+  user: { id: "usr_1", email: "a@b.c", name: "A" },
+};
+
+/** POST /api/content's answer for a new item. */
+const createdItem = (id: string, title: string) => ({
+  success: true,
+  data: { id, title, body: null, notes: null, status: "idea", source: { kind: "youtube" } },
+});
+
+describe("a queue stored before capture kinds", () => {
+  /** Exactly what the extension stored before kinds: no version, no kind, title or subject. */
+  const oldShape = [
+    {
+      id: "cap_old_1",
+      idempotencyKey: "key-old-00000001",
+      workspaceId: "ws_1",
+      body: {
+        title: "Saved on the train",
+        source: {
+          kind: "youtube",
+          videoId: "trainVideo1",
+          url: "https://www.youtube.com/watch?v=trainVideo1",
+        },
+      },
+      createdAt: T0,
+      attempts: 2,
+      nextAttemptAt: T0 + 60_000,
+      state: "pending",
+      lastError: { code: "OFFLINE", message: "unreachable", status: 0 },
+      tabId: 7,
+    },
+    {
+      id: "cap_old_2",
+      idempotencyKey: "key-old-00000002",
+      workspaceId: "ws_1",
+      body: { title: "A typed idea", notes: "private" },
+      createdAt: T0,
+      attempts: 1,
+      nextAttemptAt: T0,
+      state: "failed",
+      lastError: { code: "VALIDATION_ERROR", message: "Title is too long", status: 400 },
+    },
+  ];
+
+  /** The extension updated over that storage: its modules load afresh and migrate it. */
+  async function updateOver(stored: Record<string, unknown>) {
+    vi.resetModules();
+    const { fakeBrowser: updated } = await import("wxt/testing/fake-browser");
+    updated.reset();
+    await updated.storage.local.set(stored);
+    return updated;
+  }
+
+  it("migrates each old capture to a content capture, keeping everything it had", async () => {
+    const updated = await updateOver({ captureQueue: oldShape });
+    const fresh = await import("../lib/capture-queue");
+    const queue = await fresh.readQueue();
+    expect(queue).toEqual([
+      {
+        ...oldShape[0],
+        kind: "content",
+        title: "Saved on the train",
+        subject: "youtube:trainVideo1",
+      },
+      { ...oldShape[1], kind: "content", title: "A typed idea", subject: null },
+    ]);
+    // Written back once, with its version: the next start does not migrate again.
+    const stored = await updated.storage.local.get(["captureQueue", "captureQueue$"]);
+    expect(stored.captureQueue).toEqual(queue);
+    expect(stored.captureQueue$).toEqual({ v: 2 });
+  });
+
+  it("delivers a migrated capture to the API, with the key it was first sent with", async () => {
+    await updateOver({
+      captureQueue: oldShape,
+      apiOrigin: "http://api.test",
+      session: SESSION,
+    });
+    const fetchSpy = vi
+      .spyOn(globalThis, "fetch")
+      .mockResolvedValue(
+        Response.json(createdItem("cnt_1", "Saved on the train"), { status: 201 }),
+      );
+    const fresh = await import("../lib/capture-queue");
+    const { post: freshPost } = await import("../lib/captures");
+    const outcome = await fresh.sendDue(freshPost, () => T0 + MAX_RETRY_MS);
+
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchSpy.mock.calls[0] ?? [];
+    expect(String(url)).toBe("http://api.test/api/content");
+    expect(new Headers((init as RequestInit).headers).get("Idempotency-Key")).toBe(
+      "key-old-00000001",
+    );
+    expect(JSON.parse(String((init as RequestInit).body))).toEqual(oldShape[0]?.body);
+    expect(landed(outcome)).toEqual([
+      { kind: "content", id: "cnt_1", title: "Saved on the train", subject: "youtube:trainVideo1" },
+    ]);
+    // The refused one stays for the creator to see; the delivered one is gone.
+    expect((await fresh.readQueue()).map((capture) => capture.id)).toEqual(["cap_old_2"]);
+    fetchSpy.mockRestore();
   });
 });

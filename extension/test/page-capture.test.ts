@@ -25,6 +25,9 @@ describe("page and selection captures", () => {
     expect(body?.title.startsWith("Ten lighting tricks for small rooms")).toBe(true);
     expect(body?.title.length).toBeLessThanOrEqual(120);
     expect(body?.source).toMatchObject({ kind: "web", url: "https://blog.example/post" });
+    // The selection is the piece itself: repurposing reads the body.
+    expect(body?.body?.startsWith("Ten lighting tricks for small rooms")).toBe(true);
+    expect(body?.body?.length).toBeLessThanOrEqual(20_000);
     expect(createContentSchema.safeParse(body).success).toBe(true);
   });
 

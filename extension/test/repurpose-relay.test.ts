@@ -33,7 +33,7 @@ function sse(chunks: string[], { breakOff = false } = {}) {
 
 const request = { contentId: "cnt_1", platforms: ["x" as const] };
 const started =
-  'event: progress\ndata: {"stage":"started"}\n\nevent: text\ndata: {"delta":"Hel"}\n\n';
+  'event: progress\ndata: {"stage":"started","platforms":["x"]}\n\nevent: text\ndata: {"platform":"x","delta":"Hel"}\n\n';
 
 beforeEach(async () => {
   fakeBrowser.reset();
@@ -60,7 +60,9 @@ describe("repurpose relay", () => {
     const { port, events } = fakePort();
     await relayRepurpose(port, request);
     expect(events.map((event) => event.type)).toEqual(["progress", "text", "done"]);
-    expect(events[1]).toEqual({ type: "text", delta: "Hel" });
+    expect(events[0]).toEqual({ type: "progress", stage: "started", platforms: ["x"] });
+    // Each piece of text names its platform: the panel shows progress per platform.
+    expect(events[1]).toEqual({ type: "text", platform: "x", delta: "Hel" });
     const [url, init] = fetchSpy.mock.calls[0] ?? [];
     expect(String(url)).toBe("http://api.test/api/content/cnt_1/repurpose");
     const headers = new Headers((init as RequestInit).headers);
@@ -104,6 +106,39 @@ describe("repurpose relay", () => {
     expect(failed.events.at(-1)).toMatchObject({
       type: "error",
       error: { code: "AI_UNAVAILABLE", message: "Try later" },
+    });
+  });
+
+  it("takes an in-stream error's status from the event, with its details", async () => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(
+      sse([
+        started,
+        'event: error\ndata: {"success":false,"status":402,"error":{"code":"QUOTA_EXCEEDED","message":"Out of credits","requestId":"req_1","details":{"resetsAt":"2026-12-01T00:00:00.000Z"}}}\n\n',
+      ]),
+    );
+    const { port, events } = fakePort();
+    await relayRepurpose(port, request);
+    expect(events.at(-1)).toEqual({
+      type: "error",
+      error: {
+        code: "QUOTA_EXCEEDED",
+        message: "Out of credits",
+        status: 402,
+        details: { resetsAt: "2026-12-01T00:00:00.000Z" },
+      },
+    });
+
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(
+      sse([
+        started,
+        'event: error\ndata: {"success":false,"status":504,"error":{"code":"AI_UNAVAILABLE","message":"Timed out"}}\n\n',
+      ]),
+    );
+    const timedOut = fakePort();
+    await relayRepurpose(timedOut.port, request);
+    expect(timedOut.events.at(-1)).toMatchObject({
+      type: "error",
+      error: { code: "AI_UNAVAILABLE", status: 504 },
     });
   });
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isExtensionPage, isYouTubeTab, tabShowsVideo } from "../lib/senders";
+import { isExtensionPage, isSiteTab, type Sender, tabShows } from "../lib/senders";
+import { SITES, youtubeSubject } from "../lib/sites";
 
 const self = { runtimeId: "ours", pagesBase: "chrome-extension://ours/" };
 const watch = "https://www.youtube.com/watch?v=dQw4w9WgXcQ";
+const isYouTubeTab = (sender: Sender, of: typeof self) => isSiteTab(sender, of, SITES.youtube);
+const tabShowsVideo = (sender: Sender, videoId: string | undefined) =>
+  tabShows(sender, SITES.youtube, videoId && youtubeSubject(videoId));
 
 describe("message senders", () => {
   it("accepts panel messages only from our own extension pages", () => {

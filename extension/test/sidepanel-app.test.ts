@@ -32,6 +32,7 @@ const item = (id: string, title: string): ContentItem =>
   ({
     id,
     title,
+    body: null,
     notes: null,
     status: "idea",
     platforms: [],
@@ -66,8 +67,12 @@ const labelled = (name: string) => {
   return label ? document.getElementById(label.htmlFor) : undefined;
 };
 
-function type(input: HTMLInputElement, value: string) {
-  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set;
+function type(input: HTMLInputElement | HTMLTextAreaElement, value: string) {
+  const prototype =
+    input instanceof HTMLTextAreaElement
+      ? HTMLTextAreaElement.prototype
+      : HTMLInputElement.prototype;
+  const setter = Object.getOwnPropertyDescriptor(prototype, "value")?.set;
   setter?.call(input, value);
   input.dispatchEvent(new Event("input", { bubbles: true }));
 }
@@ -150,7 +155,10 @@ describe("side panel", () => {
         id: "cap_1",
         idempotencyKey: "key-00000001",
         workspaceId: "ws_1",
+        kind: "content",
         body: { title: "Queued idea" },
+        title: "Queued idea",
+        subject: null,
         createdAt: Date.now(),
         attempts: 1,
         nextAttemptAt: Date.now() + 30_000,
@@ -184,6 +192,10 @@ describe("side panel", () => {
           onDisconnect: { addListener: () => {} },
         }) as never,
     );
+    // The run starts with the item's own platforms.
+    items = [
+      { ...item("cnt_1", "Editing in one take"), platforms: ["newsletter", "x", "linkedin"] },
+    ];
     await panelFocusItem.setValue({ contentId: "cnt_1", repurpose: true, nonce: "n1" });
     root.render(createElement(App));
 
@@ -192,7 +204,8 @@ describe("side panel", () => {
     expect(await panelFocusItem.getValue()).toBeNull();
     expect(button("Back")).toBeDefined();
 
-    for (const listener of listeners) listener({ type: "text", delta: "1/2 Writing" });
+    for (const listener of listeners)
+      listener({ type: "text", platform: "x", delta: "1/2 Writing" });
     await vi.waitFor(() =>
       expect(document.querySelector('[aria-live="polite"][role="log"]')?.textContent).toBe(
         "1/2 Writing",
@@ -214,7 +227,14 @@ describe("side panel", () => {
     for (const listener of listeners) {
       listener({
         type: "done",
-        outcome: { variants: [variant], cached: false, provider: "offline", model: "extractive" },
+        outcome: {
+          variants: [variant],
+          skipped: [],
+          cached: false,
+          provider: "offline",
+          model: "extractive",
+          credits: 0,
+        },
       });
     }
     await vi.waitFor(() =>
@@ -226,5 +246,309 @@ describe("side panel", () => {
     expect(article?.textContent).toContain("offline draft");
     expect(disconnect).toHaveBeenCalled();
     expect(button("Regenerate")).toBeDefined();
+  });
+});
+
+/** A variant as the API answers it. */
+const variantOf = (platform: Variant["platform"], body: string, parts: string[] | null = null) =>
+  ({
+    id: `var_${platform}`,
+    contentId: "cnt_1",
+    platform,
+    body,
+    parts,
+    generatedBy: "ai",
+    provider: "offline",
+    model: "extractive",
+    offline: true,
+    createdAt: "2026-11-02T00:00:00.000Z",
+    updatedAt: "2026-11-02T00:00:00.000Z",
+  }) as Variant;
+
+/** A stand-in for the background's repurpose port: what the panel posted, and its listeners. */
+function fakePort() {
+  const listeners: ((event: RepurposeEvent) => void)[] = [];
+  const posted: unknown[] = [];
+  vi.spyOn(fakeBrowser.runtime, "connect").mockImplementation(
+    () =>
+      ({
+        name: "repurpose",
+        postMessage: (message: unknown) => posted.push(message),
+        disconnect: () => {},
+        onMessage: { addListener: (listener: never) => listeners.push(listener) },
+        onDisconnect: { addListener: () => {} },
+      }) as never,
+  );
+  const emit = (event: RepurposeEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  return { posted, emit };
+}
+
+const article = (name: string) => document.querySelector(`article[aria-label="${name}"]`);
+const within = (root: Element | null | undefined, selector: string) => [
+  ...(root?.querySelectorAll(selector) ?? []),
+];
+/** A control inside `root` by its label's text. */
+const labelledIn = (root: Element | null | undefined, name: string) => {
+  const label = within(root, "label").find((l) => l.textContent?.trim() === name) as
+    | HTMLLabelElement
+    | undefined;
+  return label ? (document.getElementById(label.htmlFor) as HTMLTextAreaElement | null) : null;
+};
+const buttonIn = (root: Element | null | undefined, name: string) =>
+  within(root, "button").find(
+    (b) => (b.getAttribute("aria-label") ?? b.textContent?.trim()) === name,
+  ) as HTMLButtonElement | undefined;
+
+describe("side panel item view", () => {
+  let variants: Variant[];
+  let edits: unknown[];
+  let updates: unknown[];
+
+  beforeEach(() => {
+    session = signedIn;
+    variants = [];
+    edits = [];
+    updates = [];
+    messaging.removeAllListeners();
+    routeMessages();
+    messaging.onMessage("session", () => ({ ok: true, value: session }));
+    messaging.onMessage("listContent", () => ({ ok: true, value: { items, nextCursor: null } }));
+    messaging.onMessage("usage", () => ({
+      ok: false,
+      error: { code: "OFFLINE", message: "unreachable", status: 0 },
+    }));
+    messaging.onMessage("getContent", ({ data }) => ({
+      ok: true,
+      value: { ...(items.find((i) => i.id === data) ?? items[0]), variants } as ContentDetail,
+    }));
+    messaging.onMessage("updateVariant", ({ data }) => {
+      edits.push(data);
+      const before = variants.find((v) => v.id === data.variantId) as Variant;
+      const parts = "parts" in data.changes ? (data.changes.parts ?? null) : null;
+      const edited: Variant = {
+        ...before,
+        parts,
+        body: parts ? parts.join("\n\n") : (data.changes.body ?? ""),
+        generatedBy: "person",
+      };
+      return { ok: true, value: edited };
+    });
+    messaging.onMessage("updateContent", ({ data }) => {
+      updates.push(data);
+      const current = items.find((i) => i.id === data.contentId) as ContentItem;
+      const next = { ...current, ...data.changes } as ContentItem;
+      items = items.map((i) => (i.id === next.id ? next : i));
+      return { ok: true, value: next };
+    });
+  });
+
+  async function openItem() {
+    root.render(createElement(App));
+    await vi.waitFor(() => expect(button("Editing in one take")).toBeDefined());
+    button("Editing in one take")?.click();
+    await vi.waitFor(() => expect(button("Back")).toBeDefined());
+    await vi.waitFor(() =>
+      expect(document.querySelector("h2")?.textContent).toBe("Editing in one take"),
+    );
+  }
+
+  it("starts Repurpose from every platform when the item names none", async () => {
+    const port = fakePort();
+    await openItem();
+    const boxes = within(document.querySelector("fieldset.platforms"), "input[type=checkbox]");
+    expect(boxes).toHaveLength(7);
+    expect(boxes.every((box) => (box as HTMLInputElement).checked)).toBe(true);
+    expect(text()).toContain("7 credits");
+    expect(text()).toContain("No variants yet");
+    button("Repurpose")?.click();
+    await vi.waitFor(() => expect(port.posted).toHaveLength(1));
+    expect(port.posted[0]).toEqual({
+      contentId: "cnt_1",
+      platforms: ["x", "linkedin", "instagram", "tiktok", "shorts", "newsletter", "youtube"],
+    });
+  });
+
+  it("shows each platform's progress as its text streams in", async () => {
+    items = [{ ...item("cnt_1", "Editing in one take"), platforms: ["x", "linkedin"] }];
+    const port = fakePort();
+    await openItem();
+    button("Repurpose")?.click();
+    await vi.waitFor(() => expect(port.posted).toHaveLength(1));
+    port.emit({ type: "progress", stage: "started", platforms: ["x", "linkedin"] });
+    port.emit({ type: "text", platform: "x", delta: "1/2 One take." });
+    port.emit({ type: "text", platform: "linkedin", delta: "I film" });
+    const progress = () =>
+      document.querySelector('[aria-label="Progress by platform"]')?.textContent;
+    await vi.waitFor(() => expect(progress()).toContain("LinkedIn postwriting · 6 characters"));
+    expect(progress()).toContain("X threadwritten · 13 characters");
+    expect(document.querySelector('[role="log"]')?.textContent).toBe("I film");
+    expect(text()).toContain("Writing the LinkedIn post…");
+  });
+
+  it("edits an X thread post by post, counting X weighted characters, and saves the posts", async () => {
+    variants = [variantOf("x", "1/2 One take.\n\n2/2 Done.", ["1/2 One take.", "2/2 Done."])];
+    await openItem();
+    await vi.waitFor(() => expect(article("X thread variant")).not.toBeNull());
+    buttonIn(article("X thread variant"), "Edit X thread variant")?.click();
+    const card = () => article("X thread variant");
+    await vi.waitFor(() => expect(labelledIn(card(), "Post 1 of 2")).not.toBeNull());
+    // The editor holds the text; the numbers follow from the order (and count).
+    expect(labelledIn(card(), "Post 1 of 2")?.value).toBe("One take.");
+    expect(labelledIn(card(), "Post 2 of 2")?.value).toBe("Done.");
+    expect(document.activeElement).toBe(labelledIn(card(), "Post 1 of 2"));
+    expect(card()?.textContent).toContain("13 / 280");
+    const save = () => buttonIn(card(), "Save edit");
+    expect(save()?.disabled).toBe(true);
+
+    // Too long for one post: counted as X counts it (a link is 23, an emoji 2), refused here.
+    const post2 = labelledIn(card(), "Post 2 of 2") as HTMLTextAreaElement;
+    type(post2, `${"😀".repeat(140)}.`);
+    await vi.waitFor(() => expect(card()?.textContent).toContain("285 / 280"));
+    expect(card()?.textContent).toContain("Post 2 has 285 weighted characters; at most 280.");
+    expect(post2.getAttribute("aria-invalid")).toBe("true");
+    expect(save()?.disabled).toBe(true);
+
+    type(post2, "Done, with a link: https://example.com/a/very/long/path/that/counts/as/23.");
+    await vi.waitFor(() => expect(save()?.disabled).toBe(false));
+    buttonIn(card(), "Add a post")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "Post 3 of 3")).not.toBeNull());
+    type(labelledIn(card(), "Post 3 of 3") as HTMLTextAreaElement, "Thanks for reading!");
+    await vi.waitFor(() => expect(save()?.disabled).toBe(false));
+    save()?.click();
+
+    await vi.waitFor(() => expect(edits).toHaveLength(1));
+    expect(edits[0]).toEqual({
+      contentId: "cnt_1",
+      variantId: "var_x",
+      changes: {
+        parts: [
+          "1/3 One take.",
+          "2/3 Done, with a link: https://example.com/a/very/long/path/that/counts/as/23.",
+          "3/3 Thanks for reading!",
+        ],
+      },
+    });
+    // Back to the preview, showing the person's text.
+    await vi.waitFor(() => expect(within(card(), ".post")).toHaveLength(3));
+    expect(card()?.textContent).toContain("edited");
+    expect(card()?.textContent).toContain("3/3 Thanks for reading!");
+  });
+
+  it("edits a single post in place, and Escape cancels the edit without leaving the item", async () => {
+    variants = [variantOf("linkedin", "I film in one take.")];
+    await openItem();
+    const card = () => article("LinkedIn post variant");
+    await vi.waitFor(() => expect(card()).not.toBeNull());
+    buttonIn(card(), "Edit LinkedIn post variant")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "LinkedIn post")).not.toBeNull());
+    const body = labelledIn(card(), "LinkedIn post") as HTMLTextAreaElement;
+    expect(card()?.textContent).toContain(`19 / ${3000}`);
+    type(body, "Edited draft.");
+    await vi.waitFor(() => expect(card()?.textContent).toContain("13 / 3000"));
+
+    body.dispatchEvent(
+      new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }),
+    );
+    await vi.waitFor(() => expect(labelledIn(card(), "LinkedIn post")).toBeNull());
+    expect(button("Back")).toBeDefined();
+    expect(card()?.textContent).toContain("I film in one take.");
+
+    buttonIn(card(), "Edit LinkedIn post variant")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "LinkedIn post")).not.toBeNull());
+    type(labelledIn(card(), "LinkedIn post") as HTMLTextAreaElement, "Edited draft.");
+    await vi.waitFor(() => expect(buttonIn(card(), "Save edit")?.disabled).toBe(false));
+    buttonIn(card(), "Save edit")?.click();
+    await vi.waitFor(() => expect(edits).toHaveLength(1));
+    expect(edits[0]).toMatchObject({
+      variantId: "var_linkedin",
+      changes: { body: "Edited draft." },
+    });
+    await vi.waitFor(() => expect(card()?.textContent).toContain("Edited draft."));
+  });
+
+  it("explains a save the API refused, and keeps the edit", async () => {
+    variants = [variantOf("linkedin", "I film in one take.")];
+    messaging.removeAllListeners();
+    routeMessages();
+    messaging.onMessage("session", () => ({ ok: true, value: session }));
+    messaging.onMessage("listContent", () => ({ ok: true, value: { items, nextCursor: null } }));
+    messaging.onMessage("getContent", () => ({
+      ok: true,
+      value: { ...items[0], variants } as ContentDetail,
+    }));
+    messaging.onMessage("updateVariant", () => ({
+      ok: false,
+      error: { code: "NOT_FOUND", message: "Variant not found", status: 404 },
+    }));
+    await openItem();
+    const card = () => article("LinkedIn post variant");
+    await vi.waitFor(() => expect(card()).not.toBeNull());
+    buttonIn(card(), "Edit LinkedIn post variant")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "LinkedIn post")).not.toBeNull());
+    type(labelledIn(card(), "LinkedIn post") as HTMLTextAreaElement, "Edited draft.");
+    await vi.waitFor(() => expect(buttonIn(card(), "Save edit")?.disabled).toBe(false));
+    buttonIn(card(), "Save edit")?.click();
+    await vi.waitFor(() =>
+      expect(card()?.querySelector('[role="alert"]')?.textContent).toBe(
+        "This item no longer exists in this workspace.",
+      ),
+    );
+    expect(labelledIn(card(), "LinkedIn post")?.value).toBe("Edited draft.");
+  });
+
+  it("edits the title, the piece and private notes, saving only what changed", async () => {
+    items = [{ ...item("cnt_1", "Editing in one take"), body: "The script.", notes: "Call Sam" }];
+    await openItem();
+    const form = () => document.querySelector('form[aria-label="Idea details"]');
+    await vi.waitFor(() => expect(labelledIn(form(), "Private notes")).not.toBeNull());
+    const notes = labelledIn(form(), "Private notes") as HTMLTextAreaElement;
+    const body = labelledIn(form(), "Script, transcript or article") as HTMLTextAreaElement;
+    expect(notes.value).toBe("Call Sam");
+    expect(body.value).toBe("The script.");
+    // Each says what it is for, read with the field.
+    const hint = (field: HTMLElement) =>
+      document.getElementById(field.getAttribute("aria-describedby") ?? "")?.textContent;
+    expect(hint(notes)).toContain("Never sent to the AI");
+    expect(hint(body)).toContain("Repurposing reads this");
+    expect(buttonIn(form(), "Save changes")?.disabled).toBe(true);
+
+    type(body, "The whole script, rewritten.");
+    type(labelledIn(form(), "Title") as HTMLTextAreaElement, "Editing in one take, part 2 ");
+    await vi.waitFor(() => expect(buttonIn(form(), "Save changes")?.disabled).toBe(false));
+    buttonIn(form(), "Save changes")?.click();
+    await vi.waitFor(() => expect(updates).toHaveLength(1));
+    expect(updates[0]).toEqual({
+      contentId: "cnt_1",
+      changes: { title: "Editing in one take, part 2", body: "The whole script, rewritten." },
+    });
+    await vi.waitFor(() =>
+      expect(document.querySelector("h2")?.textContent).toBe("Editing in one take, part 2"),
+    );
+    expect(buttonIn(form(), "Save changes")?.disabled).toBe(true);
+  });
+
+  it("says which platforms kept a person's edit, and replaces them when asked", async () => {
+    items = [{ ...item("cnt_1", "Editing in one take"), platforms: ["x", "linkedin"] }];
+    const port = fakePort();
+    await openItem();
+    button("Repurpose")?.click();
+    await vi.waitFor(() => expect(port.posted).toHaveLength(1));
+    port.emit({
+      type: "done",
+      outcome: {
+        variants: [variantOf("linkedin", "A fresh post.")],
+        skipped: [{ platform: "x", reason: "edited", variantId: "var_x" }],
+        cached: false,
+        provider: "offline",
+        model: "extractive",
+        credits: 1,
+      },
+    });
+    await vi.waitFor(() => expect(text()).toContain("Kept your edit of the X thread"));
+    button("Replace my edit")?.click();
+    await vi.waitFor(() => expect(port.posted).toHaveLength(2));
+    expect(port.posted[1]).toEqual({ contentId: "cnt_1", platforms: ["x"], replaceEdited: true });
   });
 });

@@ -1,73 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { CONTENT_STATUSES, canTransition } from "../../shared/content";
-import { PLATFORM_RULES } from "../../shared/platforms";
-import { ExtensionError } from "../lib/errors";
-import { explainError, isSessionLost } from "../sidepanel/errors";
 import {
-  charCountView,
-  creditsText,
-  fromLocalInput,
-  handleFromEmail,
-  STATUS_FILTERS,
-  toLocalInput,
-  untilText,
-} from "../sidepanel/format";
+  BODY_MAX,
+  CONTENT_STATUSES,
+  canTransition,
+  NOTES_MAX,
+  TITLE_MAX,
+} from "../../shared/content";
+import { PLATFORM_IDS, PLATFORM_RULES } from "../../shared/platforms";
+import { changesOf } from "../sidepanel/ItemEditor";
+import { LIMITS } from "../sidepanel/item-fields";
 import { statusChoices } from "../sidepanel/status-choices";
 import {
   copyText,
+  draftOf,
+  draftProblems,
+  editOf,
   latestByPlatform,
   mergeVariants,
+  numberPosts,
   postCount,
+  problemsFor,
+  replaceVariant,
+  sameDraft,
+  startingPlatforms,
   variantLabel,
   variantPosts,
   wordCount,
 } from "../sidepanel/variant-view";
-
-describe("side panel formatting", () => {
-  it("shows characters against the limit and flags going over", () => {
-    expect(charCountView(212, 280)).toEqual({
-      count: 212,
-      limit: 280,
-      over: false,
-      text: "212 / 280",
-    });
-    expect(charCountView(281, 280).over).toBe(true);
-    expect(charCountView(280, 280).over).toBe(false);
-  });
-
-  it("counts an X post by graphemes against 280, other platforms against the body limit", () => {
-    expect(postCount("x", "👍🏽 hi").text).toBe("4 / 280");
-    expect(postCount("linkedin", "hello").text).toBe(`5 / ${PLATFORM_RULES.linkedin.maxChars}`);
-    expect(wordCount("tiktok", "Don't stop now.")?.text).toBe("3 / 150");
-    expect(wordCount("linkedin", "words")).toBeNull();
-  });
-
-  it("says how many credits are left", () => {
-    expect(creditsText({ creditsLeft: 38, creditsLimit: 50 })).toBe("38 of 50 AI credits left");
-  });
-
-  it("round-trips a datetime-local value through ISO time", () => {
-    const iso = fromLocalInput("2026-12-01T09:30");
-    expect(iso).not.toBeNull();
-    expect(toLocalInput(iso)).toBe("2026-12-01T09:30");
-    expect(fromLocalInput("")).toBeNull();
-    expect(toLocalInput(null)).toBe("");
-  });
-
-  it("describes a retry time", () => {
-    expect(untilText(1_000, 5_000)).toBe("now");
-    expect(untilText(45_000, 5_000)).toBe("in 40 s");
-    expect(untilText(5_000 + 120_000, 5_000)).toBe("in 2 min");
-  });
-
-  it("derives a handle from an email", () => {
-    expect(handleFromEmail("maya@example.com")).toBe("@maya");
-  });
-
-  it("filters by every status, with the API's default (not archived) first", () => {
-    expect(STATUS_FILTERS.map((filter) => filter.value)).toEqual(["", ...CONTENT_STATUSES]);
-  });
-});
 
 describe("status choices", () => {
   it("offers the current status and only the allowed moves", () => {
@@ -82,33 +41,17 @@ describe("status choices", () => {
   });
 });
 
-describe("error messages", () => {
-  it("explains quota, rate limit, offline and credentials", () => {
-    const quota = new ExtensionError("QUOTA_EXCEEDED", "Monthly AI credits used", 402, {
-      details: { resetsAt: "2026-12-01T00:00:00.000Z" },
-    });
-    expect(explainError(quota)).toMatch(/^You've used this month's AI credits\. They reset on /);
-    const limited = new ExtensionError("RATE_LIMITED", "Slow down", 429, { retryAfterSeconds: 12 });
-    expect(explainError(limited)).toContain("Wait 12 seconds");
-    expect(explainError(new ExtensionError("OFFLINE", "x"))).toBe(
-      "You're offline — captures are queued.",
-    );
-    expect(explainError(new ExtensionError("OFFLINE", "x"), "signIn")).toContain("offline");
-    expect(explainError(new ExtensionError("INVALID_CREDENTIALS", "x", 401))).toContain(
-      "don't match",
-    );
-    expect(explainError(new Error("boom"))).toBe("Something went wrong. Try again.");
-  });
-
-  it("knows which codes end the session", () => {
-    for (const code of ["SIGNED_OUT", "UNAUTHORIZED", "SESSION_EXPIRED"]) {
-      expect(isSessionLost(new ExtensionError(code, "gone", 401))).toBe(true);
-    }
-    expect(isSessionLost(new ExtensionError("FORBIDDEN", "no", 403))).toBe(false);
-  });
-});
-
 describe("variants", () => {
+  it("counts an X post in X weighted characters against 280, other platforms against the body limit", () => {
+    // X weighs an emoji sequence 2 and a link 23 (twitter-text), as the API checks it.
+    expect(postCount("x", "👍🏽 hi").text).toBe("5 / 280");
+    expect(postCount("x", "See https://example.com/a/very/long/path/indeed").text).toBe("27 / 280");
+    expect(postCount("youtube", "é").text).toBe(`2 / ${PLATFORM_RULES.youtube.maxChars}`);
+    expect(postCount("linkedin", "hello").text).toBe(`5 / ${PLATFORM_RULES.linkedin.maxChars}`);
+    expect(wordCount("tiktok", "Don't stop now.")?.text).toBe("3 / 150");
+    expect(wordCount("linkedin", "words")).toBeNull();
+  });
+
   const variant = (platform: "x" | "linkedin", createdAt: string, id = createdAt) => ({
     id,
     platform,
@@ -147,5 +90,63 @@ describe("variants", () => {
     expect(variantPosts(thread)).toEqual(["1/2 First.", "2/2 Second."]);
     expect(copyText({ ...thread, parts: ["1/2 A.", "2/2 B."] })).toBe("1/2 A.\n\n2/2 B.");
     expect(copyText({ platform: "linkedin", body: "Post", parts: null })).toBe("Post");
+  });
+});
+
+describe("an item's own fields", () => {
+  it("restates the API's limits exactly (the first chunk cannot import them)", () => {
+    expect(LIMITS).toEqual({ title: TITLE_MAX, body: BODY_MAX, notes: NOTES_MAX });
+  });
+
+  it("sends only what changed, an emptied text as cleared", () => {
+    const before = { title: "A", body: "Script", notes: "Note" };
+    expect(changesOf(before, before)).toEqual({});
+    expect(changesOf(before, { ...before, title: " B ", notes: "  " })).toEqual({
+      title: "B",
+      notes: null,
+    });
+    expect(changesOf(before, { ...before, body: "" })).toEqual({ body: null });
+  });
+});
+
+describe("variant editing", () => {
+  const thread = { platform: "x" as const, body: "", parts: ["1/2 One take.", "2/2 Done."] };
+
+  it("holds a thread's posts without their numbers, and numbers them again to save", () => {
+    const draft = draftOf(thread);
+    expect(draft).toEqual({ posts: ["One take.", "Done."] });
+    expect(editOf(draft)).toEqual({ parts: ["1/2 One take.", "2/2 Done."] });
+    expect(editOf({ posts: ["Alone."] })).toEqual({ parts: ["Alone."] });
+    expect(numberPosts(["a", "b", "c"])).toEqual(["1/3 a", "2/3 b", "3/3 c"]);
+    expect(editOf(draftOf({ platform: "linkedin", body: "Post", parts: null }))).toEqual({
+      body: "Post",
+    });
+    expect(sameDraft(draft, { posts: ["One take.", "Done. "] })).toBe(true);
+    expect(sameDraft(draft, { posts: ["One take.", "Done!"] })).toBe(false);
+  });
+
+  it("finds the rules a draft breaks, post by post, as the API will check them", () => {
+    const long = { posts: ["One take.", "x".repeat(290)] };
+    const problems = draftProblems("x", long);
+    expect(problemsFor(problems, 2).map((problem) => problem.code)).toContain("POST_TOO_LONG");
+    expect(problemsFor(problems, 1)).toEqual([]);
+    expect(draftProblems("x", { posts: ["One take.", "Done."] })).toEqual([]);
+    expect(problemsFor(draftProblems("linkedin", { body: "  " }), undefined)[0]?.code).toBe(
+      "EMPTY",
+    );
+  });
+
+  it("starts a run with the item's own platforms, in the usual order, or all of them", () => {
+    expect(startingPlatforms(["newsletter", "x"])).toEqual(["x", "newsletter"]);
+    expect(startingPlatforms([])).toEqual([...PLATFORM_IDS]);
+  });
+
+  it("puts an edited variant in place of the one it was", () => {
+    const a = { id: "var_1", body: "old" };
+    const b = { id: "var_2", body: "other" };
+    expect(replaceVariant([a, b], { id: "var_1", body: "new" })).toEqual([
+      { id: "var_1", body: "new" },
+      b,
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { fakeBrowser } from "wxt/testing/fake-browser";
 import { ContentScriptContext } from "wxt/utils/content-script-context";
 import type { CreateContentInput } from "../../shared/content";
 import { ACTIONS_HOST, videoActions } from "../features/video-actions";
-import { type ContentItem, messaging } from "../lib/protocol";
+import { messaging } from "../lib/protocol";
 import { routeMessages } from "./fake-messaging";
 import watchHtml from "./fixtures/youtube-watch.html?raw";
 
@@ -54,7 +54,18 @@ beforeEach(() => {
     saves.push(data);
     const id = `cnt_${saves.length}`;
     saved.set(data.source?.videoId ?? "", id);
-    return { ok: true, value: { state: "saved", item: { id } as ContentItem } };
+    return {
+      ok: true,
+      value: {
+        state: "saved",
+        result: {
+          kind: "content",
+          id,
+          title: data.title,
+          subject: `youtube:${data.source?.videoId}`,
+        },
+      },
+    };
   });
   history.replaceState({}, "", `/watch?v=${FIRST}`);
   load(watchHtml);
@@ -98,6 +109,36 @@ describe("YouTube video actions", () => {
     navigate(FIRST, "How I Edit a Video in One Take");
     await vi.waitFor(() => expect(labels()[0]).toBe("Saved ✓"));
     expect(hosts()).toHaveLength(1);
+  });
+
+  it("shows Saved ✓ when the background says a capture of this video landed, not another's", async () => {
+    videoActions.start(ctx);
+    await vi.waitFor(() => expect(labels()).toEqual(["Save idea", "Repurpose"]));
+    const landed = (subject: string) =>
+      messaging.sendMessage("captureLanded", { kind: "content", id: "cnt_5", title: "A", subject });
+    await landed(`youtube:${SECOND}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(labels()[0]).toBe("Save idea");
+    await landed(`youtube:${FIRST}`);
+    await vi.waitFor(() => expect(labels()[0]).toBe("Saved ✓"));
+  });
+
+  it("says a failure in the one vocabulary of error words", async () => {
+    messaging.removeAllListeners();
+    routeMessages();
+    messaging.onMessage("videoState", () => ({
+      ok: true,
+      value: { signedIn: false, itemId: null, queued: false },
+    }));
+    messaging.onMessage("saveVideo", () => ({
+      ok: false,
+      error: { code: "SIGNED_OUT", message: "Sign in to CreatorOps first", status: 401 },
+    }));
+    videoActions.start(ctx);
+    await vi.waitFor(() => expect(labels()).toEqual(["Save idea", "Repurpose"]));
+    buttons()[0]?.click();
+    const problem = () => hosts()[0]?.shadowRoot?.querySelector('[role="status"]')?.textContent;
+    await vi.waitFor(() => expect(problem()).toBe("Sign in from the CreatorOps side panel first."));
   });
 
   it("removes its UI away from videos and when the extension goes away", async () => {

@@ -45,6 +45,8 @@ describe("watch page", () => {
   it("extracts the video as the page shows it", () => {
     expect(extractVideo(document, url)).toEqual({
       title: "How I Edit a Video in One Take",
+      // The description is the piece repurposing reads.
+      body: "Three lessons from a year of one-take videos. Links: https://example.com/gear",
       source: {
         kind: "youtube",
         videoId: "dQw4w9WgXcQ",

@@ -73,9 +73,12 @@ export const ERROR_WORDS: Record<ErrorCode | ClientErrorCode, Words> = {
   },
   INVALID_STATUS_TRANSITION: theirs("That status change isn't allowed."),
   SCHEDULE_TIME_REQUIRED: "Pick a date and time to schedule this for.",
+  SCHEDULE_TIME_PAST: "That time has passed. Pick a time in the future.",
   IDEMPOTENCY_KEY_REUSED: "This was already sent with different content. Try again.",
   RESTORE_WINDOW_PASSED: "Deleted items can be restored for 30 days; this one is gone.",
-  RULE_VIOLATION: theirs("This breaks the platform's rules. Fix the problems shown and save again."),
+  RULE_VIOLATION: theirs(
+    "This breaks the platform's rules. Fix the problems shown and save again.",
+  ),
   AI_UNAVAILABLE: "The AI is unavailable right now. Try again in a minute.",
   AI_OUTPUT_INVALID: "The AI's answer couldn't be used. Try again.",
   INTERNAL_ERROR: "CreatorOps had a problem on its side. Try again in a moment.",

@@ -88,7 +88,9 @@ export function untilText(at: number, now = Date.now()): string {
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `in ${minutes} min`;
   const sameDay = new Date(at).toDateString() === new Date(now).toDateString();
-  return sameDay ? `at ${formatTime(at)}` : `on ${formatDateTime(new Date(at).toISOString(), new Date(now))}`;
+  return sameDay
+    ? `at ${formatTime(at)}`
+    : `on ${formatDateTime(new Date(at).toISOString(), new Date(now))}`;
 }
 
 /** "@maya" from "maya@example.com": the handle shown on the X and LinkedIn previews. */

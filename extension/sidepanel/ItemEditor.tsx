@@ -1,0 +1,140 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import type { UpdateContentInput } from "../../shared/content";
+import { ask } from "../lib/ask";
+import type { ContentItem } from "../lib/protocol";
+import { Field } from "./Field";
+import { BODY_HINT, BODY_LABEL, LIMITS, NOTES_HINT, NOTES_LABEL } from "./item-fields";
+import { useExplain } from "./panel-context";
+
+interface Props {
+  item: ContentItem;
+  onUpdated(item: ContentItem): void;
+}
+
+interface Fields {
+  title: string;
+  body: string;
+  notes: string;
+}
+
+const fieldsOf = (item: ContentItem): Fields => ({
+  title: item.title,
+  body: item.body ?? "",
+  notes: item.notes ?? "",
+});
+
+/** Only what changed, with emptied texts sent as null (cleared). */
+export function changesOf(before: Fields, after: Fields): UpdateContentInput {
+  const changes: UpdateContentInput = {};
+  if (after.title.trim() !== before.title) changes.title = after.title.trim();
+  if (after.body !== before.body) changes.body = after.body.trim() ? after.body : null;
+  if (after.notes !== before.notes) changes.notes = after.notes.trim() ? after.notes : null;
+  return changes;
+}
+
+/** The item's own text: its title, the piece itself (what repurposing reads), private notes. */
+export function ItemEditor({ item, onUpdated }: Props) {
+  const explain = useExplain();
+  const saved = fieldsOf(item);
+  const [fields, setFields] = useState(saved);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+
+  // The item changed (saved here, or its status elsewhere): fields nobody is editing follow it.
+  const shown = useRef(saved);
+  useEffect(() => {
+    const previous = shown.current;
+    const next = fieldsOf(item);
+    shown.current = next;
+    setFields((current) => ({
+      title: current.title === previous.title ? next.title : current.title,
+      body: current.body === previous.body ? next.body : current.body,
+      notes: current.notes === previous.notes ? next.notes : current.notes,
+    }));
+  }, [item]);
+
+  const changes = changesOf(saved, fields);
+  const dirty = Object.keys(changes).length > 0;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (!dirty || !fields.title.trim()) return;
+    setBusy(true);
+    setMessage(null);
+    try {
+      const updated = await ask("updateContent", { contentId: item.id, changes });
+      onUpdated(updated);
+      setMessage({ tone: "ok", text: "Saved" });
+    } catch (failure) {
+      setMessage({ tone: "error", text: explain(failure) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const set = (name: keyof Fields) => (value: string) => {
+    setMessage(null);
+    setFields((current) => ({ ...current, [name]: value }));
+  };
+
+  return (
+    <form className="card stack" aria-label="Idea details" onSubmit={save}>
+      <Field label="Title">
+        {(id) => (
+          <input
+            id={id}
+            name="title"
+            required
+            maxLength={LIMITS.title}
+            value={fields.title}
+            onChange={(event) => set("title")(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={BODY_LABEL} hint={BODY_HINT}>
+        {(id, hintId) => (
+          <textarea
+            id={id}
+            name="body"
+            rows={6}
+            maxLength={LIMITS.body}
+            aria-describedby={hintId}
+            value={fields.body}
+            onChange={(event) => set("body")(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={NOTES_LABEL} hint={NOTES_HINT}>
+        {(id, hintId) => (
+          <textarea
+            id={id}
+            name="notes"
+            rows={3}
+            maxLength={LIMITS.notes}
+            aria-describedby={hintId}
+            value={fields.notes}
+            onChange={(event) => set("notes")(event.target.value)}
+          />
+        )}
+      </Field>
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy || !dirty || !fields.title.trim()}>
+          {busy ? "Saving…" : "Save changes"}
+        </button>
+        {dirty && !busy ? (
+          <button type="button" className="quiet" onClick={() => setFields(saved)}>
+            Undo changes
+          </button>
+        ) : null}
+        {message ? (
+          <p
+            className={message.tone === "error" ? "error" : "success"}
+            role={message.tone === "error" ? "alert" : "status"}
+          >
+            {message.text}
+          </p>
+        ) : null}
+      </div>
+    </form>
+  );
+}
