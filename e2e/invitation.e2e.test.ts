@@ -5,6 +5,7 @@
  */
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessibilityViolations } from "./harness/axe";
 import { type ApiUser, signUp, startEdge, type TestEdge } from "./harness/edge";
 import { artifactPath, chromiumPath, missingChromiumBanner } from "./harness/paths";
 
@@ -27,12 +28,11 @@ const focusedId = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as FocusView).document.activeElement?.id ?? "");
 
 /**
- * Accessibility basics of what is on screen: the page has a language and one h1, every visible
- * field has a label, every visible button and link a name. axe-core is not a dependency of
- * this repo, so this is the floor, not a full audit.
+ * Accessibility of what is on screen: axe-core's WCAG 2.1 AA rules, plus the page's own
+ * structure (a language, one h1, every visible field labelled, every button and link named).
  */
 async function accessibilityProblems(page: Page): Promise<string[]> {
-  const problems: string[] = [];
+  const problems: string[] = await accessibilityViolations(page);
   if (!(await page.locator("html").getAttribute("lang"))) problems.push("<html> has no lang");
   if ((await page.locator("h1").count()) !== 1) problems.push("not exactly one <h1>");
   const fields = await page.locator("input:visible, select:visible, textarea:visible").all();

@@ -6,23 +6,25 @@ const root = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * workerd reports the pool's closed test-runner WebSocket as an "exception" line when a test
- * file ends. The pool writes workerd's output straight to this process's stderr (not through a
- * test's console, so `onConsoleLog` never sees it): drop exactly that line, nothing else.
+ * file ends. The pool writes workerd's output straight to this process's stdout or stderr (by
+ * log level; not through a test's console, so `onConsoleLog` never sees it): drop exactly that
+ * line, nothing else.
  */
 const WEBSOCKET_NOISE =
   /^exception = workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected\n?$/;
-const filtered = Symbol.for("creatorops.stderrWithoutWebSocketNoise");
-const stderr = process.stderr as NodeJS.WriteStream & { [filtered]?: true };
-if (!stderr[filtered]) {
-  const write = stderr.write.bind(stderr) as (...args: unknown[]) => boolean;
-  stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (String(chunk).includes("WebSocket")) require("node:fs").appendFileSync("/tmp/ws-debug.txt", JSON.stringify({ t: typeof chunk, isBuf: Buffer.isBuffer(chunk), s: String(chunk), stack: new Error().stack }) + "\n");
+const filtered = Symbol.for("creatorops.withoutWebSocketNoise");
+for (const stream of [process.stdout, process.stderr] as (NodeJS.WriteStream & {
+  [filtered]?: true;
+})[]) {
+  if (stream[filtered]) continue;
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     if (!(typeof chunk === "string" && WEBSOCKET_NOISE.test(chunk))) return write(chunk, ...rest);
     const done = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
     if (done) queueMicrotask(done);
     return true;
-  }) as typeof stderr.write;
-  stderr[filtered] = true;
+  }) as typeof stream.write;
+  stream[filtered] = true;
 }
 
 /** Edge tests run in workerd with real D1 (migrations applied), Durable Objects and Queues. */

@@ -112,6 +112,11 @@ export function startInvite(): void {
     nameField.hidden = !signup;
     password.autocomplete = signup ? "new-password" : "current-password";
     passwordHint.hidden = !signup;
+    // A hidden hint would still be read as the field's description: name it only when shown.
+    password.setAttribute(
+      "aria-describedby",
+      signup ? `${passwordHint.id} ${authError.id}` : authError.id,
+    );
     authSubmit.textContent = submitLabel();
     authSwitch.textContent = signup
       ? "I already have an account: sign in instead"

@@ -56,8 +56,9 @@ function portAcceptsConnections(port: number): Promise<boolean> {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * workerd reports every closed inspector/dev-session WebSocket as an "exception"; it is not an
- * error of ours and would bury the lines that matter in failure messages.
+ * workerd reports a closed WebSocket (a dev-session or inspector peer going away) as an
+ * "exception" line; it is not an error of ours and would bury the lines that matter in the
+ * failure messages that quote wrangler's output.
  */
 const WORKERD_WEBSOCKET_NOISE =
   /^.*workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected.*\n?/gm;

@@ -54,6 +54,8 @@ export interface MeteredResult<T> {
   model: string;
   /** Credits this call spent. */
   credits: number;
+  /** The `ai_requests` row whose answer this is (the earlier one for a cache hit). */
+  aiRequestId: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function meteredAiCall<T>(
         provider: previous.provider,
         model: previous.model,
         credits: 0,
+        aiRequestId: previous.id,
       };
     }
   }
@@ -138,7 +141,14 @@ export async function meteredAiCall<T>(
         costMicros,
       }),
     ]);
-    return { output, cached: false, provider: meta.provider, model: meta.model, credits };
+    return {
+      output,
+      cached: false,
+      provider: meta.provider,
+      model: meta.model,
+      credits,
+      aiRequestId,
+    };
   } catch (error) {
     if (credits > 0) await refundCredits(scope, credits);
     await record({

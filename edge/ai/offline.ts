@@ -459,10 +459,9 @@ const BUILDERS: Record<PlatformId, (m: Material, count: number) => VariantDraft>
     const summary = summaryOf(m) ?? asSentence(m.title);
     // The summary is never repeated as a bullet: the list holds the other points only.
     const listed = count > 0 ? pick(m, count).filter((point) => point !== summary) : [];
-    const heading = m.video ? "In this video:" : "In this post:";
     // Bullets are whole sentences (at most MAX_POINT_CHARS): a bullet cut off with "…" reads
     // as a mistake, and the description has room (5,000 bytes).
-    const list = listed.length > 0 ? lines(heading, ...listed.map((p) => `• ${p}`)) : "";
+    const list = listed.length > 0 ? lines("In this video:", ...listed.map((p) => `• ${p}`)) : "";
     const subscribe = m.channel
       ? `Subscribe to ${m.channel} for more.`
       : say(m, "Subscribe for more.");

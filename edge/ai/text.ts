@@ -1,7 +1,8 @@
 /**
  * Plain-text helpers for the offline repurposer: reading a piece, its sentences, its keywords
- * and its key sentences. Every pass is linear in the length of the text (no sentence-vs-sentence
- * comparisons), because the whole piece is read inside a Worker's 10 ms CPU budget.
+ * and its key sentences. Every pass is linear in the length of the text (one sort of the
+ * sentences aside; never a sentence-vs-sentence comparison), because the whole piece is read
+ * inside a Worker's 10 ms CPU budget.
  */
 
 /** English function words (and a few generic ones like "minutes") to keep out of keywords and hashtags. */
@@ -325,7 +326,7 @@ const LEANS_ON_BEFORE = /^(?:and|but|so|also|then|this|that|these|those|it|they|
  * piece's frequent keywords, for sharing the title's, for a readable length (8–25 words), for
  * opening the piece or closing it, and for announcing its point ("The biggest lesson: …"); it
  * loses for housekeeping (plugs, links, timestamps) and for leaning on the sentence before.
- * Linear in the total number of words.
+ * Linear in the total number of words, plus one sort of the sentences.
  */
 export function rankSentences(
   sentences: string[],

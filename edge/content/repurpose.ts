@@ -16,7 +16,12 @@ import type {
   RepurposeResult,
   RepurposeSource,
 } from "../ai/provider";
-import { type ContentRow, type VariantRow, variantView } from "../db/content";
+import {
+  type ContentRow,
+  insertVariantUnlessEdited,
+  type VariantRow,
+  variantView,
+} from "../db/content";
 import { contentVariants } from "../db/schema";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError } from "../errors";
@@ -128,7 +133,7 @@ export async function repurposeContent(
         signal: request.signal,
         onText: request.onText,
       });
-      const drafts = await enforceRules(answer, chosen, source, options, request.signal);
+      const drafts = await enforceRules(answer, chosen, source, options, request);
       request.signal?.throwIfAborted();
       const now = new Date();
       const variants = drafts.map(
@@ -149,15 +154,16 @@ export async function repurposeContent(
       return { output: variants, meta: answer };
     },
     save: (variants, aiRequestId) => [
-      // The run replaces the item's earlier variants for these platforms (edits were skipped).
+      // The run replaces the item's earlier AI variants for these platforms; a person's variant
+      // goes only when the request said to replace edits.
       scope.delete(
         contentVariants,
         eq(contentVariants.contentId, item.id),
         inArray(contentVariants.platform, platforms),
+        request.replaceEdited ? undefined : eq(contentVariants.generatedBy, "ai"),
       ),
-      scope.insert(
-        contentVariants,
-        variants.map((variant) => ({
+      ...variants.map((variant) =>
+        insertVariantUnlessEdited(scope, {
           id: variant.id,
           contentId: variant.contentId,
           platform: variant.platform,
@@ -170,13 +176,15 @@ export async function repurposeContent(
           createdBy: ctx.user?.id ?? null,
           createdAt: new Date(variant.createdAt),
           updatedAt: new Date(variant.updatedAt),
-        })),
+        }),
       ),
     ],
   });
+  // An edit saved while the run was writing kept its platform: report it as skipped.
+  const kept = result.cached ? [] : await editedSince(ctx, item.id, result.output);
   return {
-    variants: result.output,
-    skipped,
+    variants: result.output.filter((variant) => !kept.some((k) => k.platform === variant.platform)),
+    skipped: [...skipped, ...kept],
     cached: result.cached,
     provider: result.provider,
     model: result.model,
@@ -184,6 +192,27 @@ export async function repurposeContent(
   };
 }
 
+/** The platforms of `written` whose variant is now a person's (edited while the run wrote). */
+async function editedSince(
+  ctx: WorkspaceContext,
+  contentId: string,
+  written: Variant[],
+): Promise<SkippedPlatform[]> {
+  const rows = (await ctx.scope.select(
+    contentVariants,
+    eq(contentVariants.contentId, contentId),
+    inArray(
+      contentVariants.platform,
+      written.map((variant) => variant.platform),
+    ),
+    eq(contentVariants.generatedBy, "person"),
+  )) as VariantRow[];
+  return rows.map((row) => ({
+    platform: row.platform as PlatformId,
+    reason: "edited" as const,
+    variantId: row.id,
+  }));
+}
 /** The variants an earlier identical run saved, if they are all still there and untouched. */
 async function cachedVariants(
   ctx: WorkspaceContext,
@@ -209,7 +238,7 @@ async function enforceRules(
   provider: AiProvider,
   source: RepurposeSource,
   options: RepurposeOptions,
-  signal: AbortSignal | undefined,
+  { signal, onText }: Pick<RepurposeRequest, "signal" | "onText">,
 ): Promise<VariantDraft[]> {
   const byPlatform = new Map(result.drafts.map((draft) => [draft.platform, draft]));
   const drafts = new Map(
@@ -221,6 +250,8 @@ async function enforceRules(
       source,
       options: { ...options, platforms: missing },
       signal,
+      // A streaming client sees the second attempt's text too.
+      onText,
     });
     result.usage.promptTokens += retry.usage.promptTokens;
     result.usage.completionTokens += retry.usage.completionTokens;

@@ -1,5 +1,18 @@
 /** Content items and their variants: row ↔ API shape, and the scoped queries the routes use. */
-import { asc, desc, eq, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  notExists,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { ContentStatus, ListContentFilters, Variant } from "../../shared/content";
 import type { PlatformId } from "../../shared/platforms";
@@ -144,4 +157,47 @@ export async function listContent(scope: WorkspaceScope, query: ListContentFilte
         })
       : null;
   return { items: page.map(contentView), nextCursor };
+}
+
+/**
+ * An AI variant's insert, to run in a batch, that writes nothing when a person's variant of
+ * the same platform exists by then: an edit saved while a repurposing run was writing wins.
+ * (INSERT … SELECT from the item's own row, so the condition is checked inside the batch.)
+ */
+export function insertVariantUnlessEdited(
+  scope: WorkspaceScope,
+  row: Omit<VariantRow, "workspaceId">,
+) {
+  const db = scope.db;
+  const value = <T>(v: T, name: string) => sql<T>`${v}`.as(name);
+  const edited = db
+    .select({ one: sql`1` })
+    .from(contentVariants)
+    .where(
+      and(
+        eq(contentVariants.contentId, row.contentId),
+        eq(contentVariants.platform, row.platform),
+        eq(contentVariants.generatedBy, "person"),
+      ),
+    );
+  return db.insert(contentVariants).select(
+    db
+      .select({
+        id: value(row.id, "id"),
+        workspaceId: contentItems.workspaceId,
+        contentId: contentItems.id,
+        platform: value(row.platform, "platform"),
+        body: value(row.body, "body"),
+        parts: value(row.parts ? JSON.stringify(row.parts) : null, "parts"),
+        generatedBy: value(row.generatedBy, "generated_by"),
+        provider: value(row.provider, "provider"),
+        model: value(row.model, "model"),
+        aiRequestId: value(row.aiRequestId, "ai_request_id"),
+        createdBy: value(row.createdBy, "created_by"),
+        createdAt: value(row.createdAt.getTime(), "created_at"),
+        updatedAt: value(row.updatedAt.getTime(), "updated_at"),
+      })
+      .from(contentItems)
+      .where(scope.where(contentItems, eq(contentItems.id, row.contentId), notExists(edited))),
+  );
 }

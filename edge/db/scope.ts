@@ -51,7 +51,7 @@ export class WorkspaceScope {
   update<T extends ScopedTable>(
     table: T,
     set: { [K in keyof T["$inferInsert"]]?: T["$inferInsert"][K] | SQL },
-    ...conditions: SQL[]
+    ...conditions: (SQL | undefined)[]
   ) {
     return this.db
       .update(table)
@@ -59,7 +59,7 @@ export class WorkspaceScope {
       .where(this.where(table, ...conditions));
   }
 
-  delete<T extends ScopedTable>(table: T, ...conditions: SQL[]) {
+  delete<T extends ScopedTable>(table: T, ...conditions: (SQL | undefined)[]) {
     return this.db.delete(table).where(this.where(table, ...conditions));
   }
 

@@ -12,6 +12,7 @@ import {
   variantParamSchema,
 } from "../../shared/content";
 import type { RepurposeStreamEvent } from "../../shared/repurpose-stream";
+import { stripBidiControls } from "../../shared/text";
 import { captureContent } from "../content/capture";
 import {
   contentWithVariants,
@@ -124,7 +125,9 @@ export const contentRoutes = new Hono<AppEnv>()
         const run = repurposeContent(ctx, {
           ...request,
           signal: abort.signal,
-          onText: (platform, delta) => void send({ event: "text", data: { platform, delta } }),
+          // The preview shows the same clean text that is saved (shared/text.ts says why).
+          onText: (platform, delta) =>
+            void send({ event: "text", data: { platform, delta: stripBidiControls(delta) } }),
         });
         c.executionCtx.waitUntil(run.catch(() => undefined));
         try {

@@ -155,11 +155,7 @@ describe("hand edits are never lost", () => {
     expect((await usage(user)).creditsUsed).toBe(2);
   });
 
-  // KNOWN BUG (reported, source not ours to change): the run's save deletes every variant of
-  // its platforms (edge/content/repurpose.ts, `save`: delete … inArray(platform, platforms)),
-  // including one a person edited after the run read the variants, so the edit is lost.
-  // `it.fails` passes while the bug is there; when it is fixed, drop `.fails`.
-  it.fails("an edit saved while a run is still writing that platform is not lost", async () => {
+  it("an edit saved while a run is still writing that platform is not lost, and is listed as skipped", async () => {
     const user = await signUp("edits-in-flight");
     const id = await createItem(user);
     useOpenAiProvider();
@@ -179,6 +175,10 @@ describe("hand edits are never lost", () => {
 
     const again = await repurpose(user, id, { platforms: ["x", "linkedin"], tone: "bold" });
     expect(again.status).toBe(200);
+    expect(again.body.data.skipped).toEqual([
+      { platform: "linkedin", reason: "edited", variantId: linkedin.id },
+    ]);
+    expect(again.body.data.variants.map((variant: any) => variant.platform)).toEqual(["x"]);
     const saved = await variantsOf(user, id);
     expect(saved.find((variant) => variant.platform === "linkedin")).toMatchObject({
       id: linkedin.id,

@@ -6,7 +6,7 @@ import { registerHandlers } from "../lib/handlers";
 import { registerPageCapture } from "../lib/page-capture";
 import { REPURPOSE_PORT, type RepurposeRequest } from "../lib/protocol";
 import { relayRepurpose } from "../lib/repurpose-relay";
-import { isExtensionPage } from "../lib/senders";
+import { extensionSelf, isExtensionPage } from "../lib/senders";
 
 const background: BackgroundDefinition = defineBackground(() => {
   registerHandlers();
@@ -17,10 +17,7 @@ const background: BackgroundDefinition = defineBackground(() => {
     const fromPanel =
       port.name === REPURPOSE_PORT &&
       port.sender !== undefined &&
-      isExtensionPage(port.sender, {
-        runtimeId: browser.runtime.id,
-        pagesBase: `${globalThis.location.origin}/`,
-      });
+      isExtensionPage(port.sender, extensionSelf());
     if (!fromPanel) {
       port.disconnect();
       return;

@@ -37,10 +37,7 @@ type SaveState =
 const landedListeners = new Set<(landed: CaptureResult) => void>();
 
 const NOT_LOADED = "This video hasn't finished loading";
-const problem = (error: unknown): SaveState => ({
-  kind: "problem",
-  message: explain(error, "page"),
-});
+const problem = (message: string): SaveState => ({ kind: "problem", message });
 
 function stateAfter(outcome: CaptureOutcome): SaveState {
   if (outcome.state === "saved") return { kind: "saved", itemId: outcome.result.id };

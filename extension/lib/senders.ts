@@ -4,6 +4,7 @@
  * tab of the site the handler names (see sites.ts), about what that tab shows. Anything else —
  * another extension, a frame we did not inject, another site — is refused.
  */
+import { browser } from "wxt/browser";
 import type { Site } from "./sites";
 
 export interface Sender {
@@ -17,6 +18,11 @@ export interface Self {
   runtimeId: string;
   /** chrome-extension://<id>/ (or moz-extension://<uuid>/). */
   pagesBase: string;
+}
+
+/** This extension, as the background sees itself. */
+export function extensionSelf(): Self {
+  return { runtimeId: browser.runtime.id, pagesBase: `${globalThis.location.origin}/` };
 }
 
 export function isExtensionPage(sender: Sender, self: Self): boolean {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
+import { errorWords } from "../../shared/view/error-words";
 import { timesText, untilText } from "../../shared/view/format";
 import { ask } from "../lib/ask";
-import { explain, fromView } from "../lib/errors";
 import type { QueuedCapture } from "../lib/storage";
 import { useExplain } from "./panel-context";
 
@@ -49,7 +49,7 @@ export function PendingCaptures({ captures }: Props) {
               <span className="pending-title">{capture.title}</span>
               <span className="muted small">
                 {capture.state === "failed"
-                  ? `Failed: ${capture.lastError ? explain(fromView(capture.lastError)) : "the API refused it"}`
+                  ? `Failed: ${capture.lastError ? errorWords(capture.lastError) : "the API refused it"}`
                   : `Waiting — retrying ${untilText(capture.nextAttemptAt, now)}${
                       capture.attempts > 0 ? ` (tried ${timesText(capture.attempts)})` : ""
                     }`}

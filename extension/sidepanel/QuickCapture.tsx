@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
+import { errorWords } from "../../shared/view/error-words";
 import { ask } from "../lib/ask";
-import { explain, fromView } from "../lib/errors";
 import { Field } from "./Field";
 import { BODY_HINT, BODY_LABEL, LIMITS, NOTES_HINT, NOTES_LABEL } from "./item-fields";
 import { useExplain } from "./panel-context";
@@ -45,7 +45,7 @@ export function QuickCapture({ onSaved }: Props) {
         source: { kind: "manual" },
       });
       if (result.state === "failed") {
-        setOutcome({ tone: "error", text: explain(fromView(result.error)) });
+        setOutcome({ tone: "error", text: errorWords(result.error) });
       } else {
         setTitle("");
         setBody("");
@@ -59,7 +59,7 @@ export function QuickCapture({ onSaved }: Props) {
                 text:
                   result.error.code === "OFFLINE"
                     ? "Queued — will save when you're back online"
-                    : `Queued — will retry: ${explain(fromView(result.error))}`,
+                    : `Queued — will retry: ${errorWords(result.error)}`,
               },
         );
         onSaved();

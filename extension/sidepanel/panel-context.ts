@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext } from "react";
+import type { ErrorContext } from "../../shared/view/error-words";
 import { explain, isSessionLost } from "../lib/errors";
 import type { SessionView } from "../lib/protocol";
 
@@ -22,9 +23,9 @@ export function usePanel(): PanelContextValue {
 export function useExplain() {
   const { onSessionLost } = usePanel();
   return useCallback(
-    (error: unknown) => {
+    (error: unknown, context?: ErrorContext) => {
       if (isSessionLost(error)) onSessionLost();
-      return explain(error);
+      return explain(error, context);
     },
     [onSessionLost],
   );

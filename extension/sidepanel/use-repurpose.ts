@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { type Browser, browser } from "wxt/browser";
 import type { SkippedPlatform } from "../../shared/content";
 import type { PlatformId } from "../../shared/platform-ids";
-import { fromView } from "../lib/errors";
+import { ExtensionError, fromView } from "../lib/errors";
 import {
   REPURPOSE_PORT,
   type RepurposeEvent,
@@ -83,16 +83,17 @@ export function useRepurpose(contentId: string, onDone: (outcome: RepurposeOutco
             break;
           case "error":
             close();
-            setRun({ phase: "error", message: explain(fromView(event.error)) });
+            setRun({ phase: "error", message: explain(fromView(event.error), "repurpose") });
             break;
         }
       });
       port.onDisconnect.addListener(() => {
         if (portRef.current !== port) return;
         portRef.current = null;
+        const lost = new ExtensionError("OFFLINE", "The background closed the run's port");
         setRun((current) =>
           current.phase === "running"
-            ? { phase: "error", message: "Lost the connection to CreatorOps. Try again." }
+            ? { phase: "error", message: explain(lost, "repurpose") }
             : current,
         );
       });

@@ -135,6 +135,7 @@ describe("error words", () => {
     );
     expect(errorWords({ code: "SIGNED_OUT" }, "panel")).toBe("Your session ended. Sign in again.");
     expect(errorWords({ code: "OFFLINE" }, "signIn")).toContain("API address");
+    expect(errorWords({ code: "OFFLINE" }, "repurpose")).toContain("before repurposing finished");
     expect(errorWords({ code: "RATE_LIMITED", retryAfterSeconds: 1 })).toContain("Wait 1 second ");
     const reset = "2027-02-01T12:00:00Z";
     expect(errorWords({ code: "QUOTA_EXCEEDED", details: { resetsAt: reset } })).toBe(

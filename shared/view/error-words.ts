@@ -24,10 +24,11 @@ export interface ErrorFacts {
 
 /**
  * Where the words are read: the same code can mean something else. Offline in the panel means
- * "captures wait in the queue"; on a sign-in form it means "check the address"; on a page the
- * creator signs in from the side panel, not here.
+ * "captures wait in the queue"; on a sign-in form it means "check the address"; during a
+ * repurposing run, that the run's connection broke; on a page the creator signs in from the
+ * side panel, not here.
  */
-export type ErrorContext = "panel" | "signIn" | "page";
+export type ErrorContext = "panel" | "signIn" | "repurpose" | "page";
 
 type Words = string | ((error: ErrorFacts, context: ErrorContext) => string);
 
@@ -85,7 +86,9 @@ export const ERROR_WORDS: Record<ErrorCode | ClientErrorCode, Words> = {
   OFFLINE: (_error, context) =>
     context === "signIn"
       ? "You're offline or CreatorOps can't be reached. Check your connection or the API address in settings."
-      : "You're offline — captures are queued.",
+      : context === "repurpose"
+        ? "Lost the connection before repurposing finished. Check your connection, then reopen the item to see what was saved."
+        : "You're offline — captures are queued.",
   BAD_SENDER: "This page can't ask CreatorOps for that.",
   UNKNOWN: theirs(TRY_AGAIN),
 };

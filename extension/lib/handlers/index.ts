@@ -3,9 +3,8 @@
  * (deals, next) is one file plus one line here; a new message is one line in protocol.ts,
  * one in ANSWERED and one handler.
  */
-import { browser } from "wxt/browser";
 import { type Asked, messaging } from "../protocol";
-import type { Sender } from "../senders";
+import { extensionSelf, type Sender } from "../senders";
 import { account } from "./account";
 import { captures } from "./captures";
 import { content } from "./content";
@@ -38,14 +37,12 @@ type Unlisted = Exclude<Asked, (typeof ANSWERED)[number]>;
 const everyMessageListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyMessageListed;
 
-const self = () => ({ runtimeId: browser.runtime.id, pagesBase: `${globalThis.location.origin}/` });
-
 export function registerHandlers(domains: readonly HandlerDomain[] = HANDLER_DOMAINS) {
   for (const domain of domains) {
     for (const [type, handler] of Object.entries(domain.handlers) as [Asked, Handler<Asked>][]) {
       // @webext-core/messaging refuses a second listener for one type: each has one owner.
       messaging.onMessage(type, (({ data, sender }: { data: never; sender: Sender }) =>
-        answer(handler, data, sender, self())) as never);
+        answer(handler, data, sender, extensionSelf())) as never);
     }
   }
 }
