@@ -8,6 +8,7 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { accessibilityViolations } from "./harness/axe";
 import {
   type CollectedError,
   describeErrors,
@@ -120,7 +121,15 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
   }
 
   it("signs in from the side panel", async () => {
+    // WCAG 2.1 AA (axe-core, colour contrast included) on the sign-in form, then the signed-in panel.
+    const signInForm = await browser.openSidePanel();
+    await visible(signInForm.getByLabel("Email"));
+    expect(await accessibilityViolations(signInForm)).toEqual([]);
+    await signInForm.close();
+
     const panel = await signInFromPanel();
+    await visible(panel.getByLabel("Search"));
+    expect(await accessibilityViolations(panel)).toEqual([]);
     const session = await browser.getStorage<{ user: { email: string } }>("session");
     expect(session?.user.email).toBe(user.email);
     await browser.screenshot(panel, "sidepanel.png");
@@ -144,6 +153,7 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
       .toBe(1);
     expect(await ourActions(page).count()).toBe(1);
     expect(await ourButton(page, /Repurpose/).count()).toBe(1);
+    expect(await accessibilityViolations(page, [YOUTUBE_ACTIONS_HOST])).toEqual([]);
     await browser.screenshot(page, "youtube-buttons.png");
 
     await save.click();
@@ -312,11 +322,14 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
       platform: string;
       parts: string[] | null;
       generatedBy: string;
+      updatedAt: string;
     };
+    /** The X variant the item shows: its newest. */
     const xVariant = async () =>
-      (
-        await user.request<{ variants: ApiVariantFull[] }>(`/api/content/${created.id}`)
-      ).variants.find((variant) => variant.platform === "x");
+      (await user.request<{ variants: ApiVariantFull[] }>(`/api/content/${created.id}`)).variants
+        .filter((variant) => variant.platform === "x")
+        .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+        .at(-1);
 
     const panel = await browser.openSidePanel();
     await panel.getByRole("button", { name: created.title }).click();
@@ -325,6 +338,7 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
     await card.getByRole("button", { name: /^Edit X/ }).click();
     const first = card.getByLabel(/^Post 1 of \d+$/);
     await visible(first);
+    expect(await accessibilityViolations(panel)).toEqual([]);
     await first.fill("Edited by hand: one take, one plan.");
     await card.getByRole("button", { name: "Save edit" }).click();
     await visible(card.getByText("edited", { exact: true }));
@@ -335,6 +349,7 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
     // Only X is checked (the item's own platforms): the run keeps the edit and says so.
     await panel.getByRole("button", { name: "Regenerate" }).click();
     await visible(panel.getByText(/Kept your edit of the X thread/), 30_000);
+    expect(await accessibilityViolations(panel)).toEqual([]);
     await panel.getByRole("button", { name: "Replace my edit" }).click();
     await expect.poll(async () => (await xVariant())?.generatedBy, { timeout: 30_000 }).toBe("ai");
     await panel.close();

@@ -49,7 +49,9 @@ function d1Budgets(): boolean {
   );
   if (run.status !== 0) console.log(output.slice(-3000));
   console.log(
-    run.status === 0 ? "within budget (≤ 2 D1 queries, ≤ 1 Durable Object call, rows read ≤ returned + 5)" : "OVER BUDGET",
+    run.status === 0
+      ? "within budget (≤ 2 D1 queries, ≤ 1 Durable Object call, rows read ≤ returned + 5)"
+      : "OVER BUDGET",
   );
   return run.status === 0;
 }

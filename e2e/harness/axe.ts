@@ -27,13 +27,14 @@ export async function accessibilityViolations(page: Page, include?: string[]): P
   await page.evaluate(axeSource);
   const violations = await page.evaluate(
     async ({ include, tags }) => {
-      const axe = (
-        globalThis as unknown as {
-          axe: { run: (...args: unknown[]) => Promise<{ violations: AxeViolation[] }> };
-        }
-      ).axe;
-      const context = include ? { include: include.map((selector) => [selector]) } : document;
-      const result = await axe.run(context, { runOnly: { type: "tag", values: tags } });
+      const inPage = globalThis as unknown as {
+        axe: { run: (...args: unknown[]) => Promise<{ violations: AxeViolation[] }> };
+        document: unknown;
+      };
+      const context = include
+        ? { include: include.map((selector) => [selector]) }
+        : inPage.document;
+      const result = await inPage.axe.run(context, { runOnly: { type: "tag", values: tags } });
       return result.violations;
     },
     { include, tags: WCAG_21_AA },

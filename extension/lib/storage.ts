@@ -56,8 +56,10 @@ export type QueuedCapture = { [K in CaptureKind]: QueuedCaptureOf<K> }[CaptureKi
 
 /**
  * Version 1 (before kinds): every capture was a content item, its body a POST /api/content
- * body, and nothing else named it. Deterministic, so the background and a panel migrating at
- * once write the same queue; an entry that already has a kind is left as it is.
+ * body, and nothing else named it. WXT runs this once, when the updated extension first defines
+ * the item (the update closes extension pages, so the background is the one running). It is
+ * deterministic and leaves an entry that already has a kind as it is, so running it twice is
+ * harmless.
  */
 export type QueuedCaptureV1 = Omit<QueuedCaptureOf<"content">, "kind" | "title" | "subject"> & {
   body: CreateContentInput;

@@ -73,6 +73,7 @@ export function VariantEditor({ variant, onSaved, onCancel }: Props) {
     <div className="variant-editor stack" onKeyDown={onKeyDown}>
       {"posts" in draft ? (
         <ThreadFields
+          platform={variant.platform}
           posts={draft.posts}
           problems={problems}
           firstField={firstField}
@@ -121,13 +122,14 @@ export function VariantEditor({ variant, onSaved, onCancel }: Props) {
 }
 
 interface ThreadProps {
+  platform: Variant["platform"];
   posts: string[];
   problems: ReturnType<typeof draftProblems>;
   firstField: React.RefObject<HTMLTextAreaElement | null>;
   onChange(posts: string[]): void;
 }
 
-function ThreadFields({ posts, problems, firstField, onChange }: ThreadProps) {
+function ThreadFields({ platform, posts, problems, firstField, onChange }: ThreadProps) {
   const baseId = useId();
   const numbered = numberPosts(posts);
   const update = (index: number, text: string) =>
@@ -137,7 +139,7 @@ function ThreadFields({ posts, problems, firstField, onChange }: ThreadProps) {
       {posts.map((post, index) => {
         const id = `${baseId}-${index}`;
         const own = problemsFor(problems, index + 1);
-        const count = postCount("x", numbered[index] ?? "");
+        const count = postCount(platform, numbered[index] ?? "");
         return (
           // Posts have no ids; their order is their identity.
           // biome-ignore lint/suspicious/noArrayIndexKey: order is identity within a thread
@@ -149,7 +151,7 @@ function ThreadFields({ posts, problems, firstField, onChange }: ThreadProps) {
               <Count
                 id={`${id}-count`}
                 count={count}
-                label={`Post ${index + 1} weighted characters`}
+                label={`Post ${index + 1} ${lengthUnit(platform)}`}
               />
             </div>
             <textarea

@@ -12,6 +12,7 @@ import {
 } from "../lib/protocol";
 import { captureQueueItem, panelFocusItem } from "../lib/storage";
 import { App } from "../sidepanel/App";
+import { wcagViolations } from "./axe";
 import { routeMessages } from "./fake-messaging";
 
 /**
@@ -61,6 +62,9 @@ const button = (name: string) =>
     for (const hidden of copy.querySelectorAll("[aria-hidden]")) hidden.remove();
     return (b.getAttribute("aria-label") ?? copy.textContent?.trim()) === name;
   });
+/** The panel as rendered, against WCAG 2.1 AA (what the fake DOM can check). */
+const accessible = async () =>
+  expect(await wcagViolations(document.getElementById("root") as HTMLElement)).toEqual([]);
 /** The control a label names, as getByLabel finds it. */
 const labelled = (name: string) => {
   const label = [...document.querySelectorAll("label")].find((l) => l.textContent === name);
@@ -137,6 +141,7 @@ describe("side panel", () => {
     type(password, "wrong");
     button("Sign in")?.click();
     await vi.waitFor(() => expect(text()).toContain("don't match"));
+    await accessible();
 
     type(password, "right");
     button("Sign in")?.click();
@@ -146,6 +151,7 @@ describe("side panel", () => {
     expect(labelled("Workspace")?.tagName).toBe("SELECT");
     expect(document.querySelector("h2")?.textContent).toBe("Ideas");
     await vi.waitFor(() => expect(text()).toContain("38 of 50 AI credits left"));
+    await accessible();
   });
 
   it("lists pending captures from storage and refreshes the ideas when one lands", async () => {
@@ -171,6 +177,7 @@ describe("side panel", () => {
         "Queued idea",
       ),
     );
+    await accessible();
     items = [item("cnt_2", "Queued idea"), ...items];
     await captureQueueItem.setValue([]);
     await vi.waitFor(() => expect(button("Queued idea")).toBeDefined());
@@ -385,6 +392,7 @@ describe("side panel item view", () => {
     expect(progress()).toContain("X threadwritten · 13 characters");
     expect(document.querySelector('[role="log"]')?.textContent).toBe("I film");
     expect(text()).toContain("Writing the LinkedIn post…");
+    await accessible();
   });
 
   it("edits an X thread post by post, counting X weighted characters, and saves the posts", async () => {
@@ -409,6 +417,7 @@ describe("side panel item view", () => {
     expect(card()?.textContent).toContain("Post 2 has 285 weighted characters; at most 280.");
     expect(post2.getAttribute("aria-invalid")).toBe("true");
     expect(save()?.disabled).toBe(true);
+    await accessible();
 
     type(post2, "Done, with a link: https://example.com/a/very/long/path/that/counts/as/23.");
     await vi.waitFor(() => expect(save()?.disabled).toBe(false));
@@ -513,6 +522,7 @@ describe("side panel item view", () => {
     expect(hint(notes)).toContain("Never sent to the AI");
     expect(hint(body)).toContain("Repurposing reads this");
     expect(buttonIn(form(), "Save changes")?.disabled).toBe(true);
+    await accessible();
 
     type(body, "The whole script, rewritten.");
     type(labelledIn(form(), "Title") as HTMLTextAreaElement, "Editing in one take, part 2 ");
@@ -547,6 +557,7 @@ describe("side panel item view", () => {
       },
     });
     await vi.waitFor(() => expect(text()).toContain("Kept your edit of the X thread"));
+    await accessible();
     button("Replace my edit")?.click();
     await vi.waitFor(() => expect(port.posted).toHaveLength(2));
     expect(port.posted[1]).toEqual({ contentId: "cnt_1", platforms: ["x"], replaceEdited: true });

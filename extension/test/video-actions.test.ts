@@ -4,6 +4,7 @@ import { ContentScriptContext } from "wxt/utils/content-script-context";
 import type { CreateContentInput } from "../../shared/content";
 import { ACTIONS_HOST, videoActions } from "../features/video-actions";
 import { messaging } from "../lib/protocol";
+import { wcagViolations } from "./axe";
 import { routeMessages } from "./fake-messaging";
 import watchHtml from "./fixtures/youtube-watch.html?raw";
 
@@ -83,6 +84,7 @@ describe("YouTube video actions", () => {
     videoActions.start(ctx);
     await vi.waitFor(() => expect(labels()).toEqual(["Save idea", "Repurpose"]));
     expect(hosts()[0]?.parentElement?.id).toBe("top-level-buttons-computed");
+    expect(await wcagViolations(hosts()[0] as Element)).toEqual([]);
 
     buttons()[0]?.click();
     await vi.waitFor(() => expect(labels()[0]).toBe("Saved ✓"));
@@ -139,6 +141,7 @@ describe("YouTube video actions", () => {
     buttons()[0]?.click();
     const problem = () => hosts()[0]?.shadowRoot?.querySelector('[role="status"]')?.textContent;
     await vi.waitFor(() => expect(problem()).toBe("Sign in from the CreatorOps side panel first."));
+    expect(await wcagViolations(hosts()[0] as Element)).toEqual([]);
   });
 
   it("removes its UI away from videos and when the extension goes away", async () => {
