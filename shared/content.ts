@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { idSchema } from "./ids";
+import { BODY_MAX, NOTES_MAX, PAGE_LIMIT_MAX, TITLE_MAX } from "./limits";
 import { type PlatformId, platformIdSchema } from "./platform-ids";
-import { stripBidiControls } from "./text";
+import { cleanText } from "./text";
 
 export const CONTENT_STATUSES = ["idea", "drafting", "scheduled", "published", "archived"] as const;
 export const contentStatusSchema = z.enum(CONTENT_STATUSES);
@@ -34,7 +35,14 @@ export function canTransition(from: ContentStatus, to: ContentStatus): boolean {
 }
 
 /** ISO 8601 with an offset (`Z` or `+02:00`); stored and answered in UTC. */
-export const isoTimeSchema = z.iso.datetime({ offset: true });
+export const isoTimeSchema = z.iso.datetime({ offset: true }).refine(
+  (value) => {
+    const at = Date.parse(value);
+    // Years a calendar, a database and every ISO parser agree on (no "+010000-…" once in UTC).
+    return at >= Date.UTC(1970, 0, 1) && at < Date.UTC(10000, 0, 1);
+  },
+  { message: "Use a time between 1970 and 9999" },
+);
 
 /**
  * A calendar bound: a datetime with an offset, or a plain date (`2026-12-01`), read as that
@@ -44,16 +52,15 @@ export const calendarBoundSchema = z
   .union([isoTimeSchema, z.iso.date()])
   .transform((value) => (value.length === 10 ? `${value}T00:00:00.000Z` : value));
 
-/** Text a creator writes: bidirectional controls removed (see shared/text.ts). */
-const cleanText = (schema: z.ZodString) => schema.transform(stripBidiControls);
+/**
+ * Text a creator writes, cleaned first (bidirectional controls removed, lone surrogates
+ * replaced: shared/text.ts), then trimmed and measured, so the limits hold for what is stored.
+ */
+const clean = (schema: z.ZodString) => z.string().transform(cleanText).pipe(schema);
 
-/** Title limit: YouTube's own title limit is 100; 300 leaves room for newsletters and notes. */
-export const TITLE_MAX = 300;
-/** The piece itself (script, transcript, article): about 15,000 words. */
-export const BODY_MAX = 100_000;
-export const NOTES_MAX = 50_000;
+export { BODY_MAX, NOTES_MAX, PAGE_LIMIT_MAX, TITLE_MAX } from "./limits";
 
-const tagSchema = z.string().trim().min(1).max(40);
+const tagSchema = clean(z.string().trim().min(1).max(40));
 const videoIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,20}$/, "Not a YouTube video id");
 
 export const contentSourceSchema = z.object({
@@ -63,8 +70,8 @@ export const contentSourceSchema = z.object({
     .max(2048)
     .optional(),
   videoId: videoIdSchema.optional(),
-  channel: z.string().trim().max(200).optional(),
-  description: z.string().max(10_000).optional(),
+  channel: clean(z.string().trim().max(200)).optional(),
+  description: clean(z.string().max(10_000)).optional(),
   durationSeconds: z
     .number()
     .int()
@@ -75,17 +82,17 @@ export const contentSourceSchema = z.object({
     .url({ protocol: /^https?$/ })
     .max(2048)
     .optional(),
-  selection: z.string().max(20_000).optional(),
+  selection: clean(z.string().max(20_000)).optional(),
 });
 export type ContentSource = z.infer<typeof contentSourceSchema>;
 
 /** Unknown keys are dropped (zod's default), so newer clients do not break older servers. */
 export const createContentSchema = z.object({
-  title: cleanText(z.string().trim().min(1).max(TITLE_MAX)),
+  title: clean(z.string().trim().min(1).max(TITLE_MAX)),
   /** The piece itself: script, transcript, article or description. Repurposing reads it. */
-  body: cleanText(z.string().max(BODY_MAX)).optional(),
+  body: clean(z.string().max(BODY_MAX)).optional(),
   /** Private production notes. Never sent to the AI, never copied into a post. */
-  notes: z.string().max(NOTES_MAX).optional(),
+  notes: clean(z.string().max(NOTES_MAX)).optional(),
   status: z.enum(FIRST_STATUSES).optional(),
   platforms: z.array(platformIdSchema).max(7).optional(),
   tags: z.array(tagSchema).max(20).optional(),
@@ -96,9 +103,9 @@ export type CreateContentInput = z.input<typeof createContentSchema>;
 
 export const updateContentSchema = z
   .object({
-    title: cleanText(z.string().trim().min(1).max(TITLE_MAX)),
-    body: cleanText(z.string().max(BODY_MAX)).nullable(),
-    notes: z.string().max(NOTES_MAX).nullable(),
+    title: clean(z.string().trim().min(1).max(TITLE_MAX)),
+    body: clean(z.string().max(BODY_MAX)).nullable(),
+    notes: clean(z.string().max(NOTES_MAX)).nullable(),
     status: contentStatusSchema,
     platforms: z.array(platformIdSchema).max(7),
     tags: z.array(tagSchema).max(20),
@@ -126,9 +133,6 @@ const statusListSchema = z.string().transform((value, ctx) => {
   }
   return [...new Set(statuses)] as ContentStatus[];
 });
-
-/** `limit` of every list route: at most this many items a page. */
-export const PAGE_LIMIT_MAX = 100;
 
 export const listContentQuerySchema = z
   .object({
@@ -161,9 +165,9 @@ export const variantParamSchema = z.object({ id: idSchema, variantId: idSchema }
 
 export const updateVariantSchema = z
   .object({
-    body: cleanText(z.string().min(1).max(20_000)),
+    body: clean(z.string().min(1).max(20_000)),
     parts: z
-      .array(cleanText(z.string().min(1).max(1000)))
+      .array(clean(z.string().min(1).max(1000)))
       .min(1)
       .max(25),
   })

@@ -11,15 +11,15 @@ import {
   type VariantDraft,
 } from "../../shared/platforms";
 import { repairVariant } from "../../shared/repair";
-import { stripBidiControls } from "../../shared/text";
+import { cleanText } from "../../shared/text";
 import { ApiError } from "../errors";
 
-/** Bidirectional controls removed from the body and every post (shared/text.ts says why). */
+/** The body and every post cleaned like a creator's text (shared/text.ts says why). */
 function clean(draft: VariantDraft): VariantDraft {
   return {
     ...draft,
-    body: stripBidiControls(draft.body),
-    ...(draft.parts ? { parts: draft.parts.map(stripBidiControls) } : {}),
+    body: cleanText(draft.body),
+    ...(draft.parts ? { parts: draft.parts.map(cleanText) } : {}),
   };
 }
 

@@ -193,7 +193,15 @@ export async function redeemInvitation(
             createdAt: sql<Date>`${now.getTime()}`.as("created_at"),
           })
           .from(invitations)
-          .where(and(eq(invitations.id, invitationId), eq(invitations.acceptedBy, userId))),
+          // Only the claim made by this call (its own `now`) adds the member: an invitation
+          // accepted before — by someone since removed — never lets them back in.
+          .where(
+            and(
+              eq(invitations.id, invitationId),
+              eq(invitations.acceptedBy, userId),
+              eq(invitations.acceptedAt, now),
+            ),
+          ),
       )
       .onConflictDoNothing(),
   ]);

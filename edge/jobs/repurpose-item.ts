@@ -21,6 +21,14 @@ export async function repurposeJobItem(
 ): Promise<ItemResult> {
   if (await isJobItemRecorded(db, message.jobId, message.contentId)) return { outcome: "done" };
   const ctx = await loadWorkspaceContext(db, env, message.workspaceId, message.userId);
+  // The member who queued the job has left the workspace since: their job stops with them.
+  if (ctx && !ctx.workspace.role) {
+    await recordJobItem(db, message.jobId, message.contentId, {
+      status: "failed",
+      error: { code: "FORBIDDEN", message: "The member who queued this job left the workspace" },
+    });
+    return { outcome: "done" };
+  }
   const item = ctx && (await findContent(ctx.scope, message.contentId));
   if (!ctx || !item) {
     await recordJobItem(db, message.jobId, message.contentId, {

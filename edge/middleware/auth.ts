@@ -23,10 +23,9 @@ export function sessionToken(
   c: { req: { header(name: string): string | undefined } },
   cookie?: string,
 ) {
-  const authorization = c.req.header("Authorization");
-  if (authorization?.startsWith("Bearer ")) {
-    return { token: authorization.slice("Bearer ".length).trim(), via: "bearer" as const };
-  }
+  // The scheme name is case-insensitive (RFC 9110 §11.1).
+  const bearer = /^bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "");
+  if (bearer?.[1]) return { token: bearer[1], via: "bearer" as const };
   if (cookie) return { token: cookie, via: "cookie" as const };
   return undefined;
 }

@@ -7,9 +7,14 @@ import { SESSION_COOKIE } from "../auth/sessions";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { logLine } from "../log";
+import { sessionToken } from "./auth";
 
-/** JSON bodies above this are refused with 413 before any parsing. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * JSON bodies above this are refused with 413 before any parsing. It fits the largest content
+ * item the schemas allow (shared/limits.ts: 100,000 + 50,000 + … UTF-16 units, up to 3 bytes
+ * each in UTF-8), with room for JSON escapes.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function allowedOrigins(env: Env): string[] {
   const extensions = env.EXTENSION_ORIGINS.split(",").map((origin) => origin.trim());
@@ -47,7 +52,7 @@ export const limitBodySize = bodyLimit({
     throw new ApiError(
       413,
       "PAYLOAD_TOO_LARGE",
-      `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB`,
+      `Request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MB`,
     );
   },
 });
@@ -72,8 +77,9 @@ export const requireJsonBodies = createMiddleware<AppEnv>(async (c, next) => {
  * middleware only inspects form-like content types, so JSON writes need this check.)
  */
 export const csrfForCookieSessions = createMiddleware<AppEnv>(async (c, next) => {
-  const usesCookie = getCookie(c, SESSION_COOKIE) && !c.req.header("Authorization");
-  if (!usesCookie) return next();
+  // The same reading as sign-in: a request that signs in with the cookie is checked, whatever
+  // other Authorization header it carries.
+  if (sessionToken(c, getCookie(c, SESSION_COOKIE))?.via !== "cookie") return next();
   if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
   const origin = c.req.header("Origin");
   const fetchSite = c.req.header("Sec-Fetch-Site");

@@ -262,6 +262,12 @@ describe("sessions", () => {
     const viaBearer = await api("/api/auth/me", { token: cookie.token });
     expect(viaBearer.status).toBe(200);
     expect(viaBearer.body.data.user.id).toBe(viaCookie.body.data.user.id);
+
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    const lowerCase = await api("/api/auth/me", {
+      headers: { Authorization: `bearer ${cookie.token}` },
+    });
+    expect(lowerCase.status).toBe(200);
   });
 
   it("refuses cookie-authenticated writes without the app's Origin → 403 CSRF_REJECTED", async () => {
@@ -282,6 +288,17 @@ describe("sessions", () => {
     });
     expect(evil.status).toBe(403);
     expect(evil.body.error.code).toBe("CSRF_REJECTED");
+
+    // An Authorization header that does not sign in (Basic, an empty Bearer) leaves the request
+    // cookie-authenticated, so the check still applies.
+    for (const authorization of ["Basic Zm9vOmJhcg==", "Bearer "]) {
+      const other = await api("/api/workspaces", {
+        body: { name: "Forged" },
+        headers: { Cookie: cookie, Authorization: authorization },
+      });
+      expect(other.status, authorization).toBe(403);
+      expect(other.body.error.code).toBe("CSRF_REJECTED");
+    }
 
     // Nothing was created by the refused requests.
     const list = await api("/api/workspaces", { headers: { Cookie: cookie } });

@@ -5,7 +5,13 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CONTENT_STATUSES, type ContentStatus, STATUS_TRANSITIONS } from "../../shared/content";
+import {
+  BODY_MAX,
+  CONTENT_STATUSES,
+  type ContentStatus,
+  STATUS_TRANSITIONS,
+  TITLE_MAX,
+} from "../../shared/content";
 import { type ApiResult, api, type RequestOptions, signUp, type TestUser } from "./helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -1195,5 +1201,76 @@ describe("scheduling rules, the same for POST and PUT", () => {
     expectError(reversed, 400, "VALIDATION_ERROR");
     expect(reversed.body.error.issues[0].path).toBe("from");
     expectError(await list(owner, "?from=2030-13-01"), 400, "VALIDATION_ERROR");
+  });
+});
+
+describe("text that is not what it seems", () => {
+  it("a title that is only bidirectional controls or spaces is refused, not saved empty", async () => {
+    const owner = await signUp("content-empty-title");
+    for (const title of ["\u202E", "\u2066  \u2069"]) {
+      const res = await create(owner, { title });
+      expectError(res, 400, "VALIDATION_ERROR");
+      expect(res.body.error.issues[0].path).toBe("title");
+    }
+    const created = await item(owner, { title: "hi \u202E" });
+    expect(created.title).toBe("hi");
+    expectError(
+      await update(owner, created.id, { title: "\u202E\u202E" }),
+      400,
+      "VALIDATION_ERROR",
+    );
+    expect(await contentRows(owner.workspaceId)).toHaveLength(1);
+  });
+
+  it("lone surrogates become U+FFFD before any limit is checked", async () => {
+    const owner = await signUp("content-surrogates");
+    const created = await item(owner, { title: "\ud800".repeat(TITLE_MAX), body: "a\udc00b" });
+    expect(created.title).toBe("\uFFFD".repeat(TITLE_MAX));
+    expect(created.body).toBe("a\uFFFDb");
+    const [row] = await contentRows(owner.workspaceId);
+    expect((row as { title: string }).title).toHaveLength(TITLE_MAX);
+
+    // X weighs U+FFFD 2: 141 of them are 282 weighted characters, over a post's 280.
+    const [variant] = await repurpose(owner, created.id, ["x"]);
+    const path = `/api/content/${created.id}/variants/${variant.id}`;
+    expectError(
+      await api(path, as(owner, { method: "PUT", body: { parts: ["\ud800".repeat(141)] } })),
+      400,
+      "RULE_VIOLATION",
+    );
+    const fits = await api(
+      path,
+      as(owner, { method: "PUT", body: { parts: ["\ud800".repeat(140)] } }),
+    );
+    expect(fits.status, JSON.stringify(fits.body)).toBe(200);
+    expect(fits.body.data.parts).toEqual(["\uFFFD".repeat(140)]);
+  });
+
+  it("a captured description, selection and tags are cleaned like the body", async () => {
+    const owner = await signUp("content-clean-source");
+    const created = await item(owner, {
+      title: "yt",
+      tags: ["price\u202Elist"],
+      source: { kind: "youtube", videoId: "abcdefgh", description: "evil\u202Etxt.exe" },
+    });
+    expect(created.body).toBe("eviltxt.exe");
+    expect(created.source.description).toBe("eviltxt.exe");
+    expect(created.tags).toEqual(["pricelist"]);
+    expectError(await create(owner, { title: "t", tags: ["\u202E"] }), 400, "VALIDATION_ERROR");
+  });
+
+  it("a body of 100,000 CJK characters fits the request limit", async () => {
+    const owner = await signUp("content-cjk-body");
+    const created = await item(owner, { title: "長い台本", body: "の".repeat(BODY_MAX) });
+    expect(created.body).toHaveLength(BODY_MAX);
+  });
+
+  it("times outside 1970–9999 (once in UTC) are refused", async () => {
+    const owner = await signUp("content-far-times");
+    for (const scheduledAt of ["9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00Z"]) {
+      const res = await create(owner, { title: "Far", scheduledAt });
+      expectError(res, 400, "VALIDATION_ERROR");
+      expect(res.body.error.issues[0].path).toBe("scheduledAt");
+    }
   });
 });

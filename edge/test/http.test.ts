@@ -2,6 +2,7 @@ import { createExecutionContext, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../index";
+import { MAX_BODY_BYTES } from "../middleware/http";
 import { api, BASE, signUp, uniqueIp } from "./helpers";
 
 const APP_ORIGIN = "http://localhost:8787";
@@ -115,26 +116,27 @@ describe("CORS", () => {
 });
 
 describe("request bodies", () => {
-  it("refuses bodies over 256 KB with 413 PAYLOAD_TOO_LARGE", async () => {
+  it("refuses bodies over 1 MB with 413 PAYLOAD_TOO_LARGE", async () => {
     const user = await signUp("big");
-    const name = "x".repeat(256 * 1024);
+    expect(MAX_BODY_BYTES).toBe(1024 * 1024);
+    const name = "x".repeat(MAX_BODY_BYTES);
     const res = await api("/api/workspaces", { token: user.token, body: { name } });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ success: false, error: { code: "PAYLOAD_TOO_LARGE" } });
     // Just under the limit goes through to validation (the name is far too long for it).
     const underLimit = await api("/api/workspaces", {
       token: user.token,
-      body: { name: "x".repeat(200 * 1024) },
+      body: { name: "x".repeat(MAX_BODY_BYTES - 1024) },
     });
     expect(underLimit.status).toBe(400);
     expect(underLimit.body.error.code).toBe("VALIDATION_ERROR");
   });
 
-  it("refuses bodies over 256 KB even without a Content-Length (streamed)", async () => {
+  it("refuses bodies over 1 MB even without a Content-Length (streamed)", async () => {
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(encoder.encode(`{"email":"${"a".repeat(300 * 1024)}"}`));
+        controller.enqueue(encoder.encode(`{"email":"${"a".repeat(MAX_BODY_BYTES + 1024)}"}`));
         controller.close();
       },
     });

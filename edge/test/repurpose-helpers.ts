@@ -62,6 +62,7 @@ export async function createItem(
   const tag = `${itemCounter}-${crypto.randomUUID().slice(0, 6)}`;
   const res = await api("/api/content", {
     token: user.token,
+    workspaceId: user.workspaceId,
     body: {
       title: fields.title ?? `How I batch a month of videos in one weekend (${tag})`,
       body: fields.body ?? PIECE_BODY,
@@ -280,7 +281,11 @@ export async function startBulk(user: TestUser, body: Record<string, unknown>) {
     for (const message of messages) sent.push(message as { body: JobMessage });
     return undefined as never;
   });
-  const res = await api("/api/jobs/repurpose", { token: user.token, body });
+  const res = await api("/api/jobs/repurpose", {
+    token: user.token,
+    workspaceId: user.workspaceId,
+    body,
+  });
   spy.mockRestore();
   return {
     res,

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { checkVariant } from "../../shared/platforms";
-import { api, signUp } from "./helpers";
+import { addMember, api, signUp } from "./helpers";
 import {
   aiRequests,
   asDraft,
@@ -178,6 +178,31 @@ describe("bulk repurposing (POST /api/jobs/repurpose + the jobs queue)", () => {
     expect(polled.items[b]).toMatchObject({ status: "failed", error: { code: "NOT_FOUND" } });
     expect(openAi.requests).toHaveLength(1);
     expect((await usage(user)).creditsUsed).toBe(1);
+  });
+
+  it("a job whose member left the workspace fails FORBIDDEN, with no model call or charge", async () => {
+    const owner = await signUp("bulk-left-owner");
+    const member = await signUp("bulk-left-member");
+    await addMember(owner, owner.workspaceId, member, "member");
+    const asMember = { ...member, workspaceId: owner.workspaceId };
+    const a = await createItem(owner);
+    useOpenAiProvider();
+    const openAi = fakeOpenAi();
+    const { res, messages } = await startBulk(asMember, { contentIds: [a], platforms: ["x"] });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const removed = await api(`/api/workspaces/${owner.workspaceId}/members/${member.userId}`, {
+      method: "DELETE",
+      token: owner.token,
+    });
+    expect(removed.status).toBe(200);
+
+    const result = await deliver(JOBS_QUEUE, messages);
+    expect([...result.explicitAcks]).toEqual(messages.map((message) => message.id));
+    const polled = (await job(owner, res.body.data.id)).body.data;
+    expect(polled.items[a]).toMatchObject({ status: "failed", error: { code: "FORBIDDEN" } });
+    expect(openAi.requests).toEqual([]);
+    expect(await variantsOf(owner, a)).toEqual([]);
+    expect((await usage(owner)).creditsUsed).toBe(0);
   });
 
   it("an item over quota fails QUOTA_EXCEEDED and is acked (not retried), with no model call", async () => {

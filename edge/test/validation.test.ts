@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../app";
 import { base64url } from "../lib/encoding";
+import { MAX_BODY_BYTES } from "../middleware/http";
 import {
   type ApiResult,
   addMember,
@@ -462,11 +463,11 @@ describe.each(SCHEMA_KEYS)("%s", (key) => {
     expect(failures).toEqual([]);
   });
 
-  it("rejects a 300 KB string field with 413 PAYLOAD_TOO_LARGE", async () => {
+  it("rejects a string field over the body limit (1 MB) with 413 PAYLOAD_TOO_LARGE", async () => {
     const sample = await route.valid(fx);
     const path = fieldPaths(sample).find((p) => typeof getAt(sample, p) === "string");
     if (!path) throw new Error(`${key}: the sample body has no string field`);
-    const body = withValueAt(sample, path, "x".repeat(300 * 1024));
+    const body = withValueAt(sample, path, "x".repeat(MAX_BODY_BYTES + 1024));
     expectRejected(await send(key, fx, JSON.stringify(body)), 413, "PAYLOAD_TOO_LARGE");
   });
 });
@@ -488,8 +489,8 @@ describe.each(NO_BODY_KEYS)("%s (reads no body)", (key) => {
     );
   });
 
-  it("still refuses a body over 256 KB", async () => {
-    const raw = JSON.stringify({ padding: "x".repeat(300 * 1024) });
+  it("still refuses a body over the body limit (1 MB)", async () => {
+    const raw = JSON.stringify({ padding: "x".repeat(MAX_BODY_BYTES + 1024) });
     expectRejected(await send(key, await fresh(), raw), 413, "PAYLOAD_TOO_LARGE");
   });
 

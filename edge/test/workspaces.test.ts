@@ -192,6 +192,12 @@ describe("roles", () => {
     expect(demoteOwner.status).toBe(403);
     expect(await roleOf(owner, ws, owner.userId)).toBe("owner");
 
+    // Demoting another admin is an owner's call, as removing one is; an admin may step down.
+    const demoteAdmin = await setRole(admin, member, "member");
+    expect(demoteAdmin.status).toBe(403);
+    expect(demoteAdmin.body.error.code).toBe("FORBIDDEN");
+    expect(await roleOf(owner, ws, member.userId)).toBe("admin");
+
     const byOwner = await setRole(owner, member, "owner");
     expect(byOwner.status).toBe(200);
     expect(await roleOf(owner, ws, member.userId)).toBe("owner");
@@ -443,6 +449,28 @@ describe("invitations", () => {
       (i) => i.action === "invitation.accepted",
     );
     expect(accepts).toHaveLength(1);
+  });
+
+  it("a member removed after accepting cannot rejoin with the same link → 400 INVITATION_INVALID", async () => {
+    const owner = await signUp("inv-removed");
+    const invitee = await signUp("removed");
+    const inv = await createInvitation(owner, owner.workspaceId, invitee.email, "admin");
+    expect((await accept(invitee, inv.token)).status).toBe(200);
+    const removed = await api(`/api/workspaces/${owner.workspaceId}/members/${invitee.userId}`, {
+      token: owner.token,
+      method: "DELETE",
+    });
+    expect(removed.status).toBe(200);
+
+    const again = await accept(invitee, inv.token);
+    expect(again.status).toBe(400);
+    expect(again.body.error.code).toBe("INVITATION_INVALID");
+    expect(await membershipCount(owner.workspaceId, invitee.userId)).toBe(0);
+    const content = await api("/api/content", {
+      token: invitee.token,
+      workspaceId: owner.workspaceId,
+    });
+    expect(content.status).toBe(404);
   });
 
   it("re-inviting the same email revokes the earlier link", async () => {

@@ -34,13 +34,18 @@ export function listMembers(ctx: WorkspaceContext) {
 /**
  * Gives member `userId` the role `role` and records `member.role_changed` (from → to).
  * Answers `{ userId, role }`. The caller has checked that the acting user is an admin or owner.
- * Throws 404 NOT_FOUND (no such member here), 403 FORBIDDEN (granting or taking away ownership
- * by anyone but an owner), 409 LAST_OWNER (demoting the last owner).
+ * Throws 404 NOT_FOUND (no such member here), 403 FORBIDDEN (granting or taking away ownership,
+ * or changing another admin's role, by anyone but an owner), 409 LAST_OWNER (demoting the last
+ * owner).
  */
 export async function changeMemberRole(ctx: WorkspaceContext, userId: string, role: Role) {
   const target = await findMember(ctx.scope, userId);
   if ((role === "owner" || target.role === "owner") && ctx.workspace.role !== "owner") {
     throw forbidden("Only an owner can change ownership");
+  }
+  // Like removing one, demoting another admin is an owner's call (an admin may step down).
+  if (target.role === "admin" && userId !== ctx.user?.id && ctx.workspace.role !== "owner") {
+    throw forbidden("Only an owner can change another admin's role");
   }
   const [changed] = await ctx.scope
     .update(

@@ -1,9 +1,10 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { UpdateContentInput } from "../../shared/content";
+import { TITLE_MAX } from "../../shared/limits";
 import { ask } from "../lib/ask";
 import type { ContentItem } from "../lib/protocol";
 import { Field } from "./Field";
-import { BODY_HINT, BODY_LABEL, LIMITS, NOTES_HINT, NOTES_LABEL } from "./item-fields";
+import { PieceFields } from "./PieceFields";
 import { useExplain } from "./panel-context";
 
 interface Props {
@@ -85,38 +86,19 @@ export function ItemEditor({ item, onUpdated }: Props) {
             id={id}
             name="title"
             required
-            maxLength={LIMITS.title}
+            maxLength={TITLE_MAX}
             value={fields.title}
             onChange={(event) => set("title")(event.target.value)}
           />
         )}
       </Field>
-      <Field label={BODY_LABEL} hint={BODY_HINT}>
-        {(id, hintId) => (
-          <textarea
-            id={id}
-            name="body"
-            rows={6}
-            maxLength={LIMITS.body}
-            aria-describedby={hintId}
-            value={fields.body}
-            onChange={(event) => set("body")(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label={NOTES_LABEL} hint={NOTES_HINT}>
-        {(id, hintId) => (
-          <textarea
-            id={id}
-            name="notes"
-            rows={3}
-            maxLength={LIMITS.notes}
-            aria-describedby={hintId}
-            value={fields.notes}
-            onChange={(event) => set("notes")(event.target.value)}
-          />
-        )}
-      </Field>
+      <PieceFields
+        body={fields.body}
+        notes={fields.notes}
+        onBody={set("body")}
+        onNotes={set("notes")}
+        rows={6}
+      />
       <div className="row">
         <button type="submit" className="primary" disabled={busy || !dirty || !fields.title.trim()}>
           {busy ? "Saving…" : "Save changes"}

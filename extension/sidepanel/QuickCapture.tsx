@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useState } from "react";
+import { TITLE_MAX } from "../../shared/limits";
 import { errorWords } from "../../shared/view/error-words";
 import { ask } from "../lib/ask";
 import { Field } from "./Field";
-import { BODY_HINT, BODY_LABEL, LIMITS, NOTES_HINT, NOTES_LABEL } from "./item-fields";
+import { PieceFields } from "./PieceFields";
 import { useExplain } from "./panel-context";
 
 interface Props {
@@ -79,7 +80,7 @@ export function QuickCapture({ onSaved }: Props) {
             <input
               id={id}
               name="title"
-              maxLength={LIMITS.title}
+              maxLength={TITLE_MAX}
               placeholder="A video, a post, a hook…"
               value={title}
               onChange={(event) => setTitle(event.target.value)}
@@ -88,32 +89,7 @@ export function QuickCapture({ onSaved }: Props) {
         </Field>
         {showDetails ? (
           <>
-            <Field label={BODY_LABEL} hint={BODY_HINT}>
-              {(id, hintId) => (
-                <textarea
-                  id={id}
-                  name="body"
-                  rows={4}
-                  maxLength={LIMITS.body}
-                  aria-describedby={hintId}
-                  value={body}
-                  onChange={(event) => setBody(event.target.value)}
-                />
-              )}
-            </Field>
-            <Field label={NOTES_LABEL} hint={NOTES_HINT}>
-              {(id, hintId) => (
-                <textarea
-                  id={id}
-                  name="notes"
-                  rows={2}
-                  maxLength={LIMITS.notes}
-                  aria-describedby={hintId}
-                  value={notes}
-                  onChange={(event) => setNotes(event.target.value)}
-                />
-              )}
-            </Field>
+            <PieceFields body={body} notes={notes} onBody={setBody} onNotes={setNotes} rows={4} />
           </>
         ) : null}
         <div className="row">

@@ -3,12 +3,12 @@ import {
   BODY_MAX,
   CONTENT_STATUSES,
   canTransition,
+  createContentSchema,
   NOTES_MAX,
   TITLE_MAX,
 } from "../../shared/content";
 import { PLATFORM_IDS, PLATFORM_RULES } from "../../shared/platforms";
 import { changesOf } from "../sidepanel/ItemEditor";
-import { LIMITS } from "../sidepanel/item-fields";
 import { statusChoices } from "../sidepanel/status-choices";
 import {
   copyText,
@@ -94,8 +94,17 @@ describe("variants", () => {
 });
 
 describe("an item's own fields", () => {
-  it("restates the API's limits exactly (the first chunk cannot import them)", () => {
-    expect(LIMITS).toEqual({ title: TITLE_MAX, body: BODY_MAX, notes: NOTES_MAX });
+  it("shows the limits the API enforces (shared/limits.ts, read by the fields and the schema)", () => {
+    const at = (title: number, body: number, notes: number) =>
+      createContentSchema.safeParse({
+        title: "t".repeat(title),
+        body: "b".repeat(body),
+        notes: "n".repeat(notes),
+      }).success;
+    expect(at(TITLE_MAX, BODY_MAX, NOTES_MAX)).toBe(true);
+    expect(at(TITLE_MAX + 1, 0, 0)).toBe(false);
+    expect(at(1, BODY_MAX + 1, 0)).toBe(false);
+    expect(at(1, 0, NOTES_MAX + 1)).toBe(false);
   });
 
   it("sends only what changed, an emptied text as cleared", () => {
