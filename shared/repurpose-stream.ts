@@ -20,8 +20,6 @@ export type RepurposeStreamEvent =
    */
   | { event: "error"; data: { success: false; status: number; error: ApiErrorBody } };
 
-export type RepurposeStreamEventName = RepurposeStreamEvent["event"];
-
 /** Parses one SSE message into the union; undefined for an event name it does not know. */
 export function parseRepurposeEvent(event: string | undefined, data: string) {
   if (event !== "progress" && event !== "text" && event !== "done" && event !== "error") {

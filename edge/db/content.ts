@@ -64,7 +64,6 @@ export function variantView(row: VariantRow): Variant {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
-export type VariantView = Variant;
 
 /** A live (not deleted) item of this workspace, or undefined. */
 export async function findContent(
