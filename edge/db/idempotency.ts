@@ -14,8 +14,12 @@ import { idempotencyKeys } from "./schema";
 import type { WorkspaceScope } from "./scope";
 import { isUniqueViolation } from "./unique";
 
-/** A key is remembered for 24 hours, then free again (housekeeping removes it). */
-const KEY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A key is remembered for 7 days, then free again (housekeeping removes it). Longer than the
+ * usual 24 hours: the extension keeps an unsent capture through a closed browser, and a retry
+ * after a long weekend must still answer the first result rather than write it twice.
+ */
+export const KEY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** What a guarded write answers: its HTTP status (201 created, 200 found) and its data. */
 export interface WriteOutcome<T> {
@@ -87,7 +91,7 @@ async function storedOutcome<T>(
   const [row] = await scope.select(idempotencyKeys, eq(idempotencyKeys.key, key)).limit(1);
   if (!row) return undefined;
   if (row.expiresAt.getTime() <= Date.now()) {
-    // Past its 24 hours the key is free again; housekeeping may not have removed it yet.
+    // Past its 7 days the key is free again; housekeeping may not have removed it yet.
     await scope.delete(idempotencyKeys, eq(idempotencyKeys.key, key));
     return undefined;
   }

@@ -568,6 +568,13 @@ describe("idempotent capture", () => {
     // Unknown keys do not change the request.
     const third = await create(owner, { ...body, extra: 1 }, { "Idempotency-Key": key });
     expect(third.body.data.id).toBe(first.body.data.id);
+    // The key is kept for 7 days: a capture retried after a closed weekend still lands once.
+    const stored = await env.DB.prepare(
+      "SELECT created_at, expires_at FROM idempotency_keys WHERE workspace_id = ? AND key = ?",
+    )
+      .bind(owner.workspaceId, key)
+      .first<{ created_at: number; expires_at: number }>();
+    expect((stored?.expires_at ?? 0) - (stored?.created_at ?? 0)).toBe(7 * DAY);
   });
 
   it("the same key with a different body → 400 IDEMPOTENCY_KEY_REUSED", async () => {
