@@ -118,6 +118,10 @@ describe("README walkthrough", () => {
     // The cron URL reached the Worker (wrangler's --test-scheduled handler), not index.html.
     const cronAnswers = answers.filter((line) => line === "Ran scheduled event");
     expect(cronAnswers.length, report).toBe([...commands.matchAll(/\/__scheduled\?cron=/g)].length);
+
+    // The README says the blocks can be run again: a second run, now with two workspaces, too.
+    const again = spawnSync("bash", [script], { cwd: scratch, encoding: "utf8", timeout: 90_000 });
+    expect(again.status, `second run: ${again.stderr}\n${again.stdout}`).toBe(0);
   });
 
   it("reaches the Worker for /__scheduled, and the dashboard for other unknown paths", async () => {
