@@ -14,6 +14,8 @@ const apiHostPermission = `${apiOrigin.protocol}//${apiOrigin.hostname}/*`;
 
 export default defineConfig({
   srcDir: "extension",
+  // Static files (the toolbar and store icons) live with the extension, not at the repo root.
+  publicDir: "extension/public",
   outDir: ".output",
   modules: ["@wxt-dev/module-react"],
   // Explicit imports everywhere: the code reads the same inside and outside WXT.
