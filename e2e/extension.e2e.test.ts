@@ -134,6 +134,18 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
     expect(session?.user.email).toBe(user.email);
     await browser.screenshot(panel, "sidepanel.png");
     await panel.close();
+
+    // The options page (the API address) meets the same bar, and its field is reachable by Tab.
+    const options = await browser.newPage();
+    await options.goto(`${browser.extensionOrigin}/options.html`);
+    await visible(options.getByLabel("API address"));
+    expect(await accessibilityViolations(options)).toEqual([]);
+    await options.keyboard.press("Tab");
+    const focused = await options
+      .getByLabel("API address")
+      .evaluate((field) => field === field.ownerDocument.activeElement);
+    expect(focused, "Tab reaches the API address first").toBe(true);
+    await options.close();
   });
 
   it("saves an idea from a watch page, with the video's metadata", async () => {

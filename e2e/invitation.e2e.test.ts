@@ -208,6 +208,8 @@ describe.skipIf(!hasChromium)("Invitation page in Chromium", () => {
 
     // Signed in as someone else: the page offers to join, the API says whose invitation it is.
     await page.goto(`${edge.origin}/`);
+    // The dashboard's home (its sign-in form) meets WCAG 2.1 AA too.
+    expect(await accessibilityProblems(page)).toEqual([]);
     await signUpInPage(page, someoneElse);
     await page.goto(inviteUrl);
     await page.getByText(`You are signed in as ${someoneElse}.`).waitFor({ timeout: UI_TIMEOUT });

@@ -20,10 +20,21 @@ export type RepurposeStreamEvent =
    */
   | { event: "error"; data: { success: false; status: number; error: ApiErrorBody } };
 
-/** Parses one SSE message into the union; undefined for an event name it does not know. */
+/**
+ * Parses one SSE message into the union; undefined for an event name it does not know, or data
+ * that is not a JSON object (a malformed line is skipped, not the end of the run). The fields
+ * inside are the reader's to check.
+ */
 export function parseRepurposeEvent(event: string | undefined, data: string) {
   if (event !== "progress" && event !== "text" && event !== "done" && event !== "error") {
     return undefined;
   }
-  return { event, data: JSON.parse(data) } as RepurposeStreamEvent;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  return { event, data: parsed } as RepurposeStreamEvent;
 }

@@ -8,9 +8,9 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ContentScriptContext } from "wxt/utils/content-script-context";
 import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
-import { errorWords } from "../../shared/view/error-words";
+import { pageErrorWords } from "../../shared/view/page-words";
 import { ask } from "../lib/ask";
-import { explain } from "../lib/errors";
+import { errorView } from "../lib/errors";
 import { type CaptureOutcome, type CaptureResult, messaging } from "../lib/protocol";
 import { youtubeSubject } from "../lib/sites";
 import {
@@ -42,7 +42,7 @@ const problem = (message: string): SaveState => ({ kind: "problem", message });
 function stateAfter(outcome: CaptureOutcome): SaveState {
   if (outcome.state === "saved") return { kind: "saved", itemId: outcome.result.id };
   if (outcome.state === "queued") return { kind: "queued" };
-  return problem(errorWords(outcome.error, "page"));
+  return problem(pageErrorWords(outcome.error));
 }
 
 function VideoActions({ page }: { page: YouTubePage }) {
@@ -79,7 +79,7 @@ function VideoActions({ page }: { page: YouTubePage }) {
     try {
       setSave(stateAfter(await ask("saveVideo", body)));
     } catch (error) {
-      setSave(problem(explain(error, "page")));
+      setSave(problem(pageErrorWords(errorView(error))));
     }
   };
 
@@ -90,7 +90,7 @@ function VideoActions({ page }: { page: YouTubePage }) {
     try {
       setSave(stateAfter(await ask("repurposeVideo", body)));
     } catch (error) {
-      setSave(problem(explain(error, "page")));
+      setSave(problem(pageErrorWords(errorView(error))));
     } finally {
       setOpening(false);
     }

@@ -11,7 +11,12 @@ export async function signedInClient() {
     workspaceIdItem.getValue(),
   ]);
   if (!session) throw new ExtensionError("SIGNED_OUT", "Sign in to CreatorOps first", 401);
-  return { client: apiClient(origin, { token: session.token, workspaceId }), workspaceId };
+  return {
+    client: apiClient(origin, { token: session.token, workspaceId }),
+    workspaceId,
+    session,
+    origin,
+  };
 }
 
 function forgetSession() {

@@ -13,8 +13,14 @@
  */
 import type { CaptureBody, CaptureKind, CaptureResult } from "./capture-kinds";
 import { CAPTURE_KINDS } from "./capture-kinds";
-import { type ErrorView, ExtensionError, errorView } from "./errors";
-import { captureQueueItem, type QueuedCapture, type QueuedCaptureOf } from "./storage";
+import { type ErrorView, ExtensionError, errorView, fromView } from "./errors";
+import {
+  captureQueueItem,
+  type QueuedCapture,
+  type QueuedCaptureOf,
+  readStoredQueue,
+  UNSUPPORTED_CAPTURE,
+} from "./storage";
 
 export const RETRY_ALARM = "capture-retry";
 /** Chrome's shortest alarm period for packed extensions; the first retry waits this long. */
@@ -39,6 +45,13 @@ export interface Settlement {
   outcome: CaptureOutcome;
 }
 
+/**
+ * Why a capture waits without being tried: another account queued it, or it was queued for
+ * another API address. It goes once that account is signed in there again.
+ */
+export const OTHER_ACCOUNT = "OTHER_ACCOUNT";
+export const OTHER_API = "OTHER_API";
+
 /** One attempt at the API: answers what landed, or throws (an ExtensionError says why). */
 export type Post = (capture: QueuedCapture) => Promise<CaptureResult>;
 
@@ -46,7 +59,7 @@ let chain: Promise<unknown> = Promise.resolve();
 /** Read-modify-write of the queue, one at a time. */
 function updateQueue<T>(change: (queue: QueuedCapture[]) => { queue: QueuedCapture[]; value: T }) {
   const next = chain.then(async () => {
-    const { queue, value } = change(await captureQueueItem.getValue());
+    const { queue, value } = change(await readQueue());
     await captureQueueItem.setValue(queue);
     return value;
   });
@@ -54,8 +67,9 @@ function updateQueue<T>(change: (queue: QueuedCapture[]) => { queue: QueuedCaptu
   return next;
 }
 
-export function readQueue(): Promise<QueuedCapture[]> {
-  return captureQueueItem.getValue();
+/** The queue, each entry read defensively (see readCapture): never throws on what is stored. */
+export async function readQueue(): Promise<QueuedCapture[]> {
+  return readStoredQueue(await captureQueueItem.getValue());
 }
 
 /** When the earliest pending capture is next due, or null when none is pending. */
@@ -69,7 +83,7 @@ export function enqueue<K extends CaptureKind>(
   kind: K,
   body: CaptureBody<K>,
   workspaceId: string,
-  options: { tabId?: number; now?: number } = {},
+  options: Pick<QueuedCaptureOf<K>, "tabId" | "queuedBy" | "apiOrigin"> & { now?: number } = {},
 ): Promise<QueuedCaptureOf<K>> {
   const now = options.now ?? Date.now();
   const spec = CAPTURE_KINDS[kind];
@@ -86,6 +100,8 @@ export function enqueue<K extends CaptureKind>(
     nextAttemptAt: now,
     state: "pending",
     ...(options.tabId !== undefined ? { tabId: options.tabId } : {}),
+    ...(options.queuedBy ? { queuedBy: options.queuedBy } : {}),
+    ...(options.apiOrigin ? { apiOrigin: options.apiOrigin } : {}),
   };
   return updateQueue((queue) => ({ queue: [...queue, capture as QueuedCapture], value: capture }));
 }
@@ -114,8 +130,9 @@ export function makeDue({ refusedToo = false, now = Date.now() } = {}) {
 
 /**
  * Step 3: writes an attempt's result back and answers the capture's outcome. Landed captures
- * leave the queue; retryable failures (no answer, 5xx, 429, no session) are rescheduled with
- * backoff; other 4xx answers are kept as failed, for the creator to see, and not retried.
+ * leave the queue; retryable failures (no answer, 5xx, 429, no session, another account's or
+ * API's capture) are rescheduled with backoff; other 4xx answers, and a kind this version cannot
+ * send, are kept as failed, for the creator to see, and not retried.
  */
 function settle(
   capture: QueuedCapture,
@@ -134,9 +151,10 @@ function settle(
       : new ExtensionError("UNKNOWN", "The capture could not be sent");
   const error = errorView(failure);
   const retryAt = now + retryDelay(capture.attempts + 1, failure.extras.retryAfterSeconds);
-  const outcome: CaptureOutcome = failure.retryable
-    ? { state: "queued", captureId: capture.id, error, nextAttemptAt: retryAt }
-    : { state: "failed", captureId: capture.id, error };
+  const outcome: CaptureOutcome =
+    failure.retryable && failure.code !== UNSUPPORTED_CAPTURE.code
+      ? { state: "queued", captureId: capture.id, error, nextAttemptAt: retryAt }
+      : { state: "failed", captureId: capture.id, error };
   return updateQueue((queue) => ({
     queue: queue.map((queued) =>
       queued.id !== capture.id
@@ -163,13 +181,39 @@ const inFlight = new Map<string, Promise<Settlement>>();
 export function send(capture: QueuedCapture, post: Post, now = Date.now): Promise<Settlement> {
   const flying = inFlight.get(capture.id);
   if (flying) return flying;
-  const attempt = post(capture).then(
+  // A kind with no row in this version's table (a newer version's) is never posted.
+  const posted = Object.hasOwn(CAPTURE_KINDS, capture.kind)
+    ? post(capture)
+    : Promise.reject(fromView(UNSUPPORTED_CAPTURE));
+  const attempt = posted.then(
     (result) => settle(capture, { result }, now()),
     (error: unknown) => settle(capture, { error }, now()),
   );
   const tracked = attempt.finally(() => inFlight.delete(capture.id));
   inFlight.set(capture.id, tracked);
   return tracked;
+}
+
+/**
+ * Sends one capture if it is still due: it is read again in the queue's write order (so a
+ * discard or a settlement that came first is seen) and its send starts in that same step (so no
+ * other pass can claim it in between). Answers its settlement, or undefined when it is gone, no
+ * longer pending or due, or already in flight (whoever sent it reports it).
+ */
+function sendIfDue(
+  captureId: string,
+  post: Post,
+  now: () => number,
+): Promise<Settlement | undefined> {
+  const claimed = chain.then(async () => {
+    const capture = (await readQueue()).find((queued) => queued.id === captureId);
+    const due = capture?.state === "pending" && capture.nextAttemptAt <= now();
+    if (!capture || !due || inFlight.has(capture.id)) return undefined;
+    // Wrapped: the queue's chain must not wait for the send (its settlement writes through it).
+    return { sending: send(capture, post, now) };
+  });
+  chain = claimed.catch(() => undefined);
+  return claimed.then((claim) => claim?.sending);
 }
 
 export interface DueOutcome {
@@ -180,8 +224,10 @@ export interface DueOutcome {
 }
 
 /**
- * Sends every due pending capture once, in the order they were captured. When the API turns
- * out to be unreachable, the rest wait for the same retry, untried.
+ * Sends every due pending capture once, in the order they were captured; each is checked again
+ * just before it is sent (discarded, landed or sent by another pass meanwhile: skipped). When
+ * the API turns out to be unreachable (no answer at all), the rest wait for the same retry,
+ * untried; any other failure is that capture's own.
  */
 export async function sendDue(post: Post, now: () => number = Date.now): Promise<DueOutcome> {
   const due = (await readQueue()).filter(
@@ -201,12 +247,11 @@ export async function sendDue(post: Post, now: () => number = Date.now): Promise
       }));
       continue;
     }
-    // Sent meanwhile by a new capture or another pass: that one reports it.
-    if (inFlight.has(capture.id)) continue;
-    const settlement = await send(capture, post, now);
+    const settlement = await sendIfDue(capture.id, post, now);
+    if (!settlement) continue;
     settled.push(settlement);
     const { outcome } = settlement;
-    if (outcome.state === "queued" && outcome.error.status === 0) {
+    if (outcome.state === "queued" && outcome.error.code === "OFFLINE") {
       unreachableUntil = outcome.nextAttemptAt;
     }
   }

@@ -11,6 +11,8 @@ import {
   type CaptureOutcome,
   enqueue,
   nextAttemptAt,
+  OTHER_ACCOUNT,
+  OTHER_API,
   type Post,
   RETRY_ALARM,
   type Settlement,
@@ -21,10 +23,20 @@ import { ExtensionError } from "./errors";
 import { messaging } from "./protocol";
 import { apiOriginItem, sessionItem } from "./storage";
 
-/** One attempt at a capture's route (the kinds table), in the workspace it was captured for. */
+/**
+ * One attempt at a capture's route (the kinds table), in the workspace it was captured for,
+ * with the token of the account that queued it and at the API address it was queued for: while
+ * another account is signed in, or another address is set, it waits (untried) and says why.
+ */
 export const post: Post = async (capture) => {
   const [origin, session] = await Promise.all([apiOriginItem.getValue(), sessionItem.getValue()]);
   if (!session) throw new ExtensionError("SIGNED_OUT", "Sign in to send this capture", 0);
+  if (capture.queuedBy && capture.queuedBy.userId !== session.user.id) {
+    throw new ExtensionError(OTHER_ACCOUNT, `Queued by ${capture.queuedBy.email}`, 0);
+  }
+  if (capture.apiOrigin && capture.apiOrigin !== origin) {
+    throw new ExtensionError(OTHER_API, `Queued for ${capture.apiOrigin}`, 0);
+  }
   const client = apiClient(origin, { token: session.token, workspaceId: capture.workspaceId });
   const spec = CAPTURE_KINDS[capture.kind];
   const answer = await whileSignedIn(
@@ -65,9 +77,13 @@ export async function capture<K extends CaptureKind>(
   body: CaptureBody<K>,
   options: { tabId?: number } = {},
 ): Promise<CaptureOutcome> {
-  const { workspaceId } = await signedInClient();
+  const { workspaceId, session, origin } = await signedInClient();
   if (!workspaceId) throw new ExtensionError("WORKSPACE_REQUIRED", "Pick a workspace first", 400);
-  const queued = await enqueue(kind, body, workspaceId, options);
+  const queued = await enqueue(kind, body, workspaceId, {
+    ...options,
+    queuedBy: { userId: session.user.id, email: session.user.email },
+    apiOrigin: origin,
+  });
   const settlement = await send(queued, post);
   announce(settlement);
   // The API answered: older captures that wait may go too. Else the alarm keeps this one.

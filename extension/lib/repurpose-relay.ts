@@ -10,7 +10,7 @@ import { parseRepurposeEvent } from "../../shared/repurpose-stream";
 import { signedInClient, whileSignedIn } from "./account";
 import { unwrap } from "./api";
 import { ExtensionError, errorView } from "./errors";
-import type { RepurposeEvent, RepurposeRequest } from "./protocol";
+import type { RepurposeEvent, RepurposeOutcome, RepurposeRequest } from "./protocol";
 
 type Port = Browser.runtime.Port;
 
@@ -27,6 +27,8 @@ export async function relayRepurpose(port: Port, request: RepurposeRequest) {
   try {
     const { client } = await signedInClient();
     const { contentId, ...options } = request;
+    // Only what was asked for reaches the panel: text for any other platform is dropped.
+    const asked = new Set<string>(options.platforms);
     const res = await whileSignedIn(
       client.api.content[":id"].repurpose
         .$post(
@@ -53,14 +55,30 @@ export async function relayRepurpose(port: Port, request: RepurposeRequest) {
       }>) {
         const streamed = parseRepurposeEvent(message.event, message.data);
         switch (streamed?.event) {
-          case "progress":
-            post({ type: "progress", ...streamed.data });
+          case "progress": {
+            const platforms = Array.isArray(streamed.data.platforms)
+              ? streamed.data.platforms.filter((platform) => asked.has(platform))
+              : options.platforms;
+            post({ type: "progress", ...streamed.data, platforms });
             break;
-          case "text":
-            post({ type: "text", ...streamed.data });
+          }
+          case "text": {
+            const { platform, delta } = streamed.data;
+            if (asked.has(platform) && typeof delta === "string") {
+              post({ type: "text", platform, delta });
+            }
             break;
-          case "done":
-            return post({ type: "done", outcome: streamed.data.data });
+          }
+          case "done": {
+            const outcome = streamed.data.data as RepurposeOutcome | undefined;
+            if (typeof outcome !== "object" || !outcome || !Array.isArray(outcome.variants)) {
+              throw new ExtensionError(
+                "UNKNOWN",
+                "Repurposing ended without its variants. Reopen the item to see what was saved.",
+              );
+            }
+            return post({ type: "done", outcome });
+          }
           case "error": {
             const { status, error } = streamed.data;
             throw new ExtensionError(error.code, error.message, status, {

@@ -47,9 +47,9 @@ export function isSiteTab(
 
 /**
  * The sending tab shows `subject` (a page message names only what its own tab shows); a
- * message about no subject in particular passes. The tab's URL, not the sender's: Chromium
- * keeps `sender.url` at the address the page loaded with, and YouTube moves between videos
- * with pushState.
+ * message about no subject in particular passes here (handlers/define.ts refuses it first).
+ * The tab's URL, not the sender's: Chromium keeps `sender.url` at the address the page loaded
+ * with, and YouTube moves between videos with pushState.
  */
 export function tabShows(sender: Sender, site: Site, subject: string | null | undefined): boolean {
   if (!subject) return true;

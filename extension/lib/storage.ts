@@ -51,31 +51,109 @@ export interface QueuedCaptureOf<K extends CaptureKind> {
   lastError?: ErrorView;
   /** The tab that asked, told when the capture lands (its button turns "Saved ✓"). */
   tabId?: number;
+  /**
+   * Who queued it: it is sent only while they are signed in, never with another account's
+   * token. Absent on captures queued before it was recorded: those go with whoever is signed in.
+   */
+  queuedBy?: { userId: string; email: string };
+  /** The API address it was queued for: it is sent only there (absent on older captures). */
+  apiOrigin?: string;
 }
 export type QueuedCapture = { [K in CaptureKind]: QueuedCaptureOf<K> }[CaptureKind];
+
+/** What a stored capture of a kind this version has no route for is kept with (never sent). */
+export const UNSUPPORTED_CAPTURE: ErrorView = {
+  code: "UNSUPPORTED_CAPTURE",
+  message: "This version of the extension can't send this kind of capture",
+  status: 0,
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === "string" && value !== "";
+const numberOr = (value: unknown, fallback: number) =>
+  typeof value === "number" && Number.isFinite(value) ? value : fallback;
+
+/** What the kinds table says about a stored body; undefined when the body is not what it expects. */
+function describe<T>(answer: () => T): T | undefined {
+  try {
+    return answer();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One stored queue entry as this version can use it, whatever wrote it (an older version, a
+ * newer one, a bug): null when it cannot be read at all (not an object, or no id, idempotency
+ * key, workspace or body: it could be neither sent nor discarded), else the entry with what it
+ * lacks filled in (pending and due now; its title and subject from its body). Version 1 entries
+ * had no kind: each was a content item. A kind this version does not know is kept as failed,
+ * with words saying so: never sent, and never holding the others back. Deterministic.
+ */
+export function readCapture(entry: unknown): QueuedCapture | null {
+  if (!isRecord(entry) || !isRecord(entry.body)) return null;
+  if (!isText(entry.id) || !isText(entry.idempotencyKey) || !isText(entry.workspaceId)) {
+    return null;
+  }
+  const kind = entry.kind ?? "content";
+  const spec =
+    typeof kind === "string" && Object.hasOwn(CAPTURE_KINDS, kind)
+      ? CAPTURE_KINDS[kind as CaptureKind]
+      : undefined;
+  const body = entry.body as CreateContentInput;
+  const title = isText(entry.title) ? entry.title : spec && describe(() => spec.title(body));
+  const subject =
+    typeof entry.subject === "string" || entry.subject === null
+      ? entry.subject
+      : spec && describe(() => spec.subject(body));
+  const capture: Record<string, unknown> = {
+    ...entry,
+    kind,
+    title: isText(title) ? title : "Untitled capture",
+    subject: typeof subject === "string" ? subject : null,
+    createdAt: numberOr(entry.createdAt, 0),
+    attempts: numberOr(entry.attempts, 0),
+    // No time (from before times were kept, or damaged): due now.
+    nextAttemptAt: numberOr(entry.nextAttemptAt, 0),
+    state: spec && entry.state !== "failed" ? "pending" : "failed",
+  };
+  const { lastError, queuedBy } = entry;
+  if (!spec) capture.lastError = UNSUPPORTED_CAPTURE;
+  else if (!isRecord(lastError) || typeof lastError.code !== "string") delete capture.lastError;
+  else if (typeof lastError.message !== "string" || typeof lastError.status !== "number") {
+    capture.lastError = {
+      code: lastError.code,
+      message: "",
+      status: numberOr(lastError.status, 0),
+    };
+  }
+  if (typeof entry.tabId !== "number") delete capture.tabId;
+  if (!isRecord(queuedBy) || !isText(queuedBy.userId) || typeof queuedBy.email !== "string") {
+    delete capture.queuedBy;
+  }
+  if (!isText(entry.apiOrigin)) delete capture.apiOrigin;
+  return capture as unknown as QueuedCapture;
+}
+
+/** A stored queue as this version can use it: never throws, whatever is stored. */
+export function readStoredQueue(stored: unknown): QueuedCapture[] {
+  return Array.isArray(stored) ? stored.flatMap((entry) => readCapture(entry) ?? []) : [];
+}
 
 /**
  * Version 1 (before kinds): every capture was a content item, its body a POST /api/content
  * body, and nothing else named it. WXT runs this once, when the updated extension first defines
- * the item (the update closes extension pages, so the background is the one running). It is
- * deterministic and leaves an entry that already has a kind as it is, so running it twice is
- * harmless.
+ * the item (the update closes extension pages, so the background is the one running). Entries
+ * it cannot read are dropped, the rest migrated (see readCapture); an entry that already has a
+ * kind is kept as it is, so running it twice is harmless.
+ *
+ * A queue written by a newer version (`{ v: 3 }`) is not migrated (WXT refuses a downgrade and
+ * keeps it as stored): every read goes through readStoredQueue, so its entries are read one by
+ * one, and a kind this version does not know is kept as failed, never sent.
  */
-export type QueuedCaptureV1 = Omit<QueuedCaptureOf<"content">, "kind" | "title" | "subject"> & {
-  body: CreateContentInput;
-};
 export function migrateQueueToV2(queue: unknown): QueuedCapture[] {
-  if (!Array.isArray(queue)) return [];
-  return queue.map((entry: QueuedCaptureV1 | QueuedCapture) =>
-    "kind" in entry
-      ? entry
-      : {
-          ...entry,
-          kind: "content",
-          title: CAPTURE_KINDS.content.title(entry.body),
-          subject: CAPTURE_KINDS.content.subject(entry.body),
-        },
-  );
+  return readStoredQueue(queue);
 }
 
 export const captureQueueItem = storage.defineItem<QueuedCapture[]>("local:captureQueue", {

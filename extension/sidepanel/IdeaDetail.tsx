@@ -70,9 +70,18 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
     if (loadedId) headingRef.current?.focus();
   }, [loadedId]);
 
+  // Escape leaves the item, but never throws away unsaved changes to its text: it says so.
+  const unsaved = useRef(false);
+  const [keptUnsaved, setKeptUnsaved] = useState(false);
+  const onDirty = useCallback((dirty: boolean) => {
+    unsaved.current = dirty;
+    if (!dirty) setKeptUnsaved(false);
+  }, []);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape" && !event.defaultPrevented) onBack();
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      if (unsaved.current) setKeptUnsaved(true);
+      else onBack();
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
@@ -104,6 +113,11 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
           <span aria-hidden="true">← </span>Back
         </button>
       </div>
+      {keptUnsaved ? (
+        <p className="notice" role="status">
+          This idea has unsaved changes. Save or undo them, or use Back to leave without saving.
+        </p>
+      ) : null}
       {!detail ? (
         loadError ? (
           <div className="empty" role="alert">
@@ -132,7 +146,7 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
 
           <StatusControl item={detail} onUpdated={updateItem} />
 
-          <ItemEditor item={detail} onUpdated={updateItem} />
+          <ItemEditor item={detail} onUpdated={updateItem} onDirty={onDirty} />
 
           <section className="card stack" aria-label="Repurpose">
             <fieldset className="platforms" disabled={running}>
@@ -195,7 +209,10 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
   );
 }
 
-const platformName = (platform: PlatformId) => PLATFORM_RULES[platform].label;
+/** A platform's name; one this version does not know (a newer API's) is named generically. */
+const platformName = (platform: PlatformId) =>
+  (PLATFORM_RULES as Partial<Record<string, { label: string }>>)[platform]?.label ??
+  "other platform";
 
 /** A run as it goes: each platform's progress and the text being written, then the result. */
 function RunStatus({

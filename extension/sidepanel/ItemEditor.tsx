@@ -10,6 +10,8 @@ import { useExplain } from "./panel-context";
 interface Props {
   item: ContentItem;
   onUpdated(item: ContentItem): void;
+  /** Whether the form holds changes not saved yet (the item view keeps Escape from losing them). */
+  onDirty?(dirty: boolean): void;
 }
 
 interface Fields {
@@ -24,17 +26,20 @@ const fieldsOf = (item: ContentItem): Fields => ({
   notes: item.notes ?? "",
 });
 
-/** Only what changed, with emptied texts sent as null (cleared). */
+/** A text as saved: only whitespace is no text (cleared). */
+const asSaved = (text: string) => (text.trim() ? text : "");
+
+/** Only what changed, with emptied texts sent as null (cleared); compared as they would be saved. */
 export function changesOf(before: Fields, after: Fields): UpdateContentInput {
   const changes: UpdateContentInput = {};
   if (after.title.trim() !== before.title) changes.title = after.title.trim();
-  if (after.body !== before.body) changes.body = after.body.trim() ? after.body : null;
-  if (after.notes !== before.notes) changes.notes = after.notes.trim() ? after.notes : null;
+  if (asSaved(after.body) !== asSaved(before.body)) changes.body = asSaved(after.body) || null;
+  if (asSaved(after.notes) !== asSaved(before.notes)) changes.notes = asSaved(after.notes) || null;
   return changes;
 }
 
 /** The item's own text: its title, the piece itself (what repurposing reads), private notes. */
-export function ItemEditor({ item, onUpdated }: Props) {
+export function ItemEditor({ item, onUpdated, onDirty }: Props) {
   const explain = useExplain();
   const saved = fieldsOf(item);
   const [fields, setFields] = useState(saved);
@@ -56,6 +61,7 @@ export function ItemEditor({ item, onUpdated }: Props) {
 
   const changes = changesOf(saved, fields);
   const dirty = Object.keys(changes).length > 0;
+  useEffect(() => onDirty?.(dirty), [dirty, onDirty]);
 
   async function save(event: FormEvent) {
     event.preventDefault();

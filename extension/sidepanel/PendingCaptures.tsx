@@ -3,7 +3,7 @@ import { errorWords } from "../../shared/view/error-words";
 import { timesText, untilText } from "../../shared/view/format";
 import { ask } from "../lib/ask";
 import type { QueuedCapture } from "../lib/storage";
-import { useExplain } from "./panel-context";
+import { useExplain, usePanel } from "./panel-context";
 
 interface Props {
   captures: QueuedCapture[];
@@ -12,6 +12,7 @@ interface Props {
 /** Captures still on their way to the API (offline, a server fault) or refused by it. */
 export function PendingCaptures({ captures }: Props) {
   const explainFailure = useExplain();
+  const { session } = usePanel();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -43,38 +44,55 @@ export function PendingCaptures({ captures }: Props) {
         Pending captures <span className="count">{captures.length}</span>
       </h2>
       <ul className="plain-list">
-        {captures.map((capture) => (
-          <li key={capture.id} className={`pending-item ${capture.state}`}>
-            <div className="pending-text">
-              <span className="pending-title">{capture.title}</span>
-              <span className="muted small">
-                {capture.state === "failed"
-                  ? `Failed: ${capture.lastError ? errorWords(capture.lastError) : "the API refused it"}`
-                  : `Waiting — retrying ${untilText(capture.nextAttemptAt, now)}${
-                      capture.attempts > 0 ? ` (tried ${timesText(capture.attempts)})` : ""
-                    }`}
-              </span>
-            </div>
-            <div className="row tight">
-              <button
-                type="button"
-                className="quiet"
-                disabled={busy}
-                onClick={() => void run(() => ask("retryCaptures"))}
-              >
-                Retry now
-              </button>
-              <button
-                type="button"
-                className="quiet danger"
-                disabled={busy}
-                onClick={() => void run(() => ask("discardCapture", capture.id))}
-              >
-                Discard
-              </button>
-            </div>
-          </li>
-        ))}
+        {captures.map((capture) => {
+          // Another account's capture waits for them: it is never sent with this one's token.
+          const otherAccount =
+            capture.queuedBy && capture.queuedBy.userId !== session.user?.id
+              ? capture.queuedBy.email
+              : null;
+          const otherApi =
+            capture.apiOrigin && capture.apiOrigin !== session.apiOrigin ? capture.apiOrigin : null;
+          const waiting = otherAccount
+            ? `Queued by ${otherAccount} — waits until they sign in again`
+            : otherApi
+              ? `Queued for ${otherApi} — waits until the API address is that again`
+              : null;
+          return (
+            <li key={capture.id} className={`pending-item ${capture.state}`}>
+              <div className="pending-text">
+                <span className="pending-title">{capture.title}</span>
+                <span className="muted small">
+                  {waiting ??
+                    (capture.state === "failed"
+                      ? `Failed: ${capture.lastError ? errorWords(capture.lastError) : "the API refused it"}`
+                      : `Waiting — retrying ${untilText(capture.nextAttemptAt, now)}${
+                          capture.attempts > 0 ? ` (tried ${timesText(capture.attempts)})` : ""
+                        }`)}
+                </span>
+              </div>
+              <div className="row tight">
+                {waiting ? null : (
+                  <button
+                    type="button"
+                    className="quiet"
+                    disabled={busy}
+                    onClick={() => void run(() => ask("retryCaptures"))}
+                  >
+                    Retry now
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="quiet danger"
+                  disabled={busy}
+                  onClick={() => void run(() => ask("discardCapture", capture.id))}
+                >
+                  Discard
+                </button>
+              </div>
+            </li>
+          );
+        })}
       </ul>
       {error ? (
         <p className="error" role="alert">

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ContentItem, SessionView } from "../lib/protocol";
-import { captureQueueItem, type PanelFocus, panelFocusItem } from "../lib/storage";
+import { captureQueueItem, type PanelFocus, panelFocusItem, readStoredQueue } from "../lib/storage";
 import { AccountBar } from "./AccountBar";
 import { IdeasList } from "./IdeasList";
 import { PendingCaptures } from "./PendingCaptures";
@@ -52,7 +52,9 @@ export function SignedInPanel(props: Props) {
 function WorkspaceView({ creditsKey }: { creditsKey: number }) {
   const ideas = useIdeas();
   const online = useOnline();
-  const captures = useStoredValue(captureQueueItem) ?? [];
+  // Read entry by entry: a damaged or newer version's entry never blanks the panel.
+  const stored = useStoredValue(captureQueueItem);
+  const captures = useMemo(() => readStoredQueue(stored), [stored]);
   const [open, setOpen] = useState<OpenItem | null>(null);
   const [returnFocusTo, setReturnFocusTo] = useState<string | null>(null);
   const { refresh, replaceItem } = ideas;

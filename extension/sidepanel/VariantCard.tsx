@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { checkVariant, PLATFORM_RULES } from "../../shared/platforms";
 import type { Variant } from "../lib/protocol";
 import { Count } from "./Count";
@@ -32,6 +32,18 @@ export function VariantCard({ variant, author, onEdited }: Props) {
   const [editing, setEditing] = useState(false);
   const rule = PLATFORM_RULES[variant.platform];
   const label = variantLabel(variant.platform);
+  // Leaving the editor (saved or cancelled) takes its fields away: focus goes back to Edit.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  useEffect(() => {
+    if (editing || !returnFocus.current) return;
+    returnFocus.current = false;
+    editButton.current?.focus();
+  }, [editing]);
+  const stopEditing = () => {
+    returnFocus.current = true;
+    setEditing(false);
+  };
 
   return (
     <article className={`variant platform-${variant.platform}`} aria-label={label}>
@@ -49,6 +61,7 @@ export function VariantCard({ variant, author, onEdited }: Props) {
         {editing ? null : (
           <>
             <button
+              ref={editButton}
               type="button"
               className="quiet"
               aria-label={`Edit ${label}`}
@@ -63,9 +76,9 @@ export function VariantCard({ variant, author, onEdited }: Props) {
       {editing ? (
         <VariantEditor
           variant={variant}
-          onCancel={() => setEditing(false)}
+          onCancel={stopEditing}
           onSaved={(edited) => {
-            setEditing(false);
+            stopEditing();
             onEdited(edited);
           }}
         />

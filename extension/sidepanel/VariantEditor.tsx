@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { PLATFORM_RULES } from "../../shared/platforms";
 import { ask } from "../lib/ask";
+import { ExtensionError } from "../lib/errors";
 import type { Variant } from "../lib/protocol";
 import { Count } from "./Count";
 import { useExplain } from "./panel-context";
@@ -12,6 +13,8 @@ import {
   numberPosts,
   postCount,
   problemsFor,
+  refusedProblems,
+  type ShownProblem,
   sameDraft,
   type VariantDraftText,
   wordCount,
@@ -35,13 +38,20 @@ export function VariantEditor({ variant, onSaved, onCancel }: Props) {
   const [draft, setDraft] = useState<VariantDraftText>(original);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** What the API named when it refused the draft as it is now (cleared by the next change). */
+  const [refused, setRefused] = useState<ShownProblem[]>([]);
   const firstField = useRef<HTMLTextAreaElement>(null);
   const problemsId = useId();
 
   useEffect(() => firstField.current?.focus(), []);
 
   const problems = draftProblems(variant.platform, draft);
+  const shown: ShownProblem[] = [...problems, ...refused];
   const unchanged = sameDraft(draft, original);
+  const change = (next: VariantDraftText) => {
+    setDraft(next);
+    setRefused([]);
+  };
 
   async function save() {
     setBusy(true);
@@ -55,18 +65,23 @@ export function VariantEditor({ variant, onSaved, onCancel }: Props) {
       onSaved(edited);
     } catch (failure) {
       setError(explain(failure));
+      const issues = failure instanceof ExtensionError ? failure.extras.issues : undefined;
+      if (failure instanceof ExtensionError && failure.code === "RULE_VIOLATION" && issues) {
+        setRefused(refusedProblems(issues, "posts" in draft ? draft.posts.length : 0));
+      }
       setBusy(false);
     }
   }
 
-  // Escape cancels the edit here, rather than leaving the item.
+  // Escape cancels the edit here, rather than leaving the item; while a save is on its way it
+  // does nothing (like Cancel): the save would land anyway.
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== "Escape") return;
     event.preventDefault();
-    onCancel();
+    if (!busy) onCancel();
   };
 
-  const general = problemsFor(problems, undefined);
+  const general = problemsFor(shown, undefined);
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: Escape from any field inside cancels
@@ -75,9 +90,9 @@ export function VariantEditor({ variant, onSaved, onCancel }: Props) {
         <ThreadFields
           platform={variant.platform}
           posts={draft.posts}
-          problems={problems}
+          problems={shown}
           firstField={firstField}
-          onChange={(posts) => setDraft({ posts })}
+          onChange={(posts) => change({ posts })}
         />
       ) : (
         <BodyField
@@ -85,8 +100,9 @@ export function VariantEditor({ variant, onSaved, onCancel }: Props) {
           label={rule.label}
           body={draft.body}
           firstField={firstField}
-          onChange={(body) => setDraft({ body })}
+          onChange={(body) => change({ body })}
           describedBy={general.length > 0 ? problemsId : undefined}
+          invalid={general.length > 0}
         />
       )}
       {general.length > 0 ? (
@@ -124,7 +140,7 @@ export function VariantEditor({ variant, onSaved, onCancel }: Props) {
 interface ThreadProps {
   platform: Variant["platform"];
   posts: string[];
-  problems: ReturnType<typeof draftProblems>;
+  problems: readonly ShownProblem[];
   firstField: React.RefObject<HTMLTextAreaElement | null>;
   onChange(posts: string[]): void;
 }
@@ -134,6 +150,18 @@ function ThreadFields({ platform, posts, problems, firstField, onChange }: Threa
   const numbered = numberPosts(posts);
   const update = (index: number, text: string) =>
     onChange(posts.map((post, i) => (i === index ? text : post)));
+  // A removed post's button goes with it: focus moves to the post that took its place.
+  const fields = useRef<(HTMLTextAreaElement | null)[]>([]);
+  const [focusPost, setFocusPost] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusPost === null) return;
+    fields.current[focusPost]?.focus();
+    setFocusPost(null);
+  }, [focusPost]);
+  const remove = (index: number) => {
+    onChange(posts.filter((_, i) => i !== index));
+    setFocusPost(Math.min(index, posts.length - 2));
+  };
   return (
     <ol className="thread-editor">
       {posts.map((post, index) => {
@@ -156,7 +184,10 @@ function ThreadFields({ platform, posts, problems, firstField, onChange }: Threa
             </div>
             <textarea
               id={id}
-              ref={index === 0 ? firstField : undefined}
+              ref={(field) => {
+                fields.current[index] = field;
+                if (index === 0) firstField.current = field;
+              }}
               rows={4}
               value={post}
               aria-invalid={own.length > 0 || count.over}
@@ -175,7 +206,7 @@ function ThreadFields({ platform, posts, problems, firstField, onChange }: Threa
                 type="button"
                 className="quiet danger"
                 aria-label={`Remove post ${index + 1}`}
-                onClick={() => onChange(posts.filter((_, i) => i !== index))}
+                onClick={() => remove(index)}
               >
                 Remove post
               </button>
@@ -199,10 +230,20 @@ interface BodyProps {
   body: string;
   firstField: React.RefObject<HTMLTextAreaElement | null>;
   describedBy: string | undefined;
+  /** Problems about the whole text are listed (describedBy). */
+  invalid: boolean;
   onChange(body: string): void;
 }
 
-function BodyField({ platform, label, body, firstField, describedBy, onChange }: BodyProps) {
+function BodyField({
+  platform,
+  label,
+  body,
+  firstField,
+  describedBy,
+  invalid,
+  onChange,
+}: BodyProps) {
   const id = useId();
   const count = postCount(platform, body);
   const words = wordCount(platform, body);
@@ -220,7 +261,7 @@ function BodyField({ platform, label, body, firstField, describedBy, onChange }:
         ref={firstField}
         rows={8}
         value={body}
-        aria-invalid={count.over || (words?.over ?? false)}
+        aria-invalid={invalid || count.over || (words?.over ?? false)}
         aria-describedby={[`${id}-count`, words ? `${id}-words` : "", describedBy ?? ""]
           .filter(Boolean)
           .join(" ")}

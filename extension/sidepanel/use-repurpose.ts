@@ -59,8 +59,9 @@ export function useRepurpose(contentId: string, onDone: (outcome: RepurposeOutco
             );
             break;
           case "text":
+            // Text for a platform this run did not ask for is not shown.
             setRun((current) =>
-              current.phase === "running"
+              current.phase === "running" && current.platforms.includes(event.platform)
                 ? {
                     ...current,
                     current: event.platform,

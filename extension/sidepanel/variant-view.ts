@@ -9,7 +9,6 @@ import {
   PLATFORM_RULES,
   type PlatformId,
   platformLength,
-  postContent,
   type RuleProblem,
   threadParts,
 } from "../../shared/platforms";
@@ -101,7 +100,20 @@ export type VariantDraftText = { posts: string[] } | { body: string };
 
 export function draftOf(variant: Pick<Variant, "platform" | "body" | "parts">): VariantDraftText {
   if (!PLATFORM_RULES[variant.platform].thread) return { body: variant.body };
-  return { posts: variantPosts(variant).map((post, index) => postContent(post, index)) };
+  const posts = variantPosts(variant);
+  return { posts: posts.map((post, index) => withoutNumber(post, index, posts.length)) };
+}
+
+/**
+ * A post without its "i/N " number: only in a thread of 2+ posts, and only the number this post
+ * has there (i its place, N the post count). Anything else is the post's own text: a lone
+ * post may well begin "1/3 of creators…".
+ */
+function withoutNumber(post: string, index: number, total: number): string {
+  const number = /^\s*(\d+)\s*\/\s*(\d+)[^\S\n]*/.exec(post);
+  return total > 1 && number && Number(number[1]) === index + 1 && Number(number[2]) === total
+    ? post.slice(number[0].length)
+    : post;
 }
 
 /** A thread's posts as posted: "i/N " before each when there are two or more, none alone. */
@@ -126,9 +138,40 @@ export function draftProblems(platform: PlatformId, draft: VariantDraftText): Ru
   return checkVariant({ platform, body: draft.body });
 }
 
+/** A problem the editor shows: one of the draft's, or one the API named when it refused it. */
+export interface ShownProblem {
+  /** Unique within a draft's problems. */
+  code: string;
+  message: string;
+  /** The post it is about (1-based), or none: the whole variant. */
+  part?: number;
+}
+
 /** A draft's problems for one post (1-based), and those about the whole variant. */
-export function problemsFor(problems: readonly RuleProblem[], part: number | undefined) {
+export function problemsFor<P extends ShownProblem>(
+  problems: readonly P[],
+  part: number | undefined,
+) {
   return problems.filter((problem) => problem.part === part);
+}
+
+/**
+ * The issues of the API's RULE_VIOLATION as problems of the draft it refused: `parts.N` is
+ * post N (1-based, as the API numbers them) of a thread of `posts` posts; `body`, anything else,
+ * and everything about a single body (`posts` 0) are about the whole variant.
+ */
+export function refusedProblems(
+  issues: readonly { path: string; message: string }[],
+  posts: number,
+): ShownProblem[] {
+  return issues.map(({ path, message }, index) => {
+    const part = Number(/^parts\.(\d+)$/.exec(path)?.[1]);
+    return {
+      code: `REFUSED_${index}`,
+      message,
+      ...(part >= 1 && part <= posts ? { part } : {}),
+    };
+  });
 }
 
 export function sameDraft(a: VariantDraftText, b: VariantDraftText): boolean {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import type { CreateContentInput } from "../../shared/content";
+import { errorWords } from "../../shared/view/error-words";
 import { CAPTURE_KINDS, type CaptureResult } from "../lib/capture-kinds";
 import {
   type DueOutcome,
@@ -14,9 +15,9 @@ import {
   send,
   sendDue,
 } from "../lib/capture-queue";
-import { post } from "../lib/captures";
+import { capture, post } from "../lib/captures";
 import { ExtensionError } from "../lib/errors";
-import { apiOriginItem, type QueuedCapture, sessionItem } from "../lib/storage";
+import { apiOriginItem, type QueuedCapture, sessionItem, workspaceIdItem } from "../lib/storage";
 
 const T0 = 1_700_000_000_000;
 const video = (videoId: string): CreateContentInput => ({
@@ -441,5 +442,262 @@ describe("a queue stored before capture kinds", () => {
     // The refused one stays for the creator to see; the delivered one is gone.
     expect((await fresh.readQueue()).map((capture) => capture.id)).toEqual(["cap_old_2"]);
     fetchSpy.mockRestore();
+  });
+});
+
+/** A capture as stored, whatever wrote it: for queues this version did not write itself. */
+const stored = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  kind: "content",
+  idempotencyKey: `key-${id}-0000`,
+  workspaceId: "ws_1",
+  body: { title: `Idea ${id}` },
+  title: `Idea ${id}`,
+  subject: null,
+  createdAt: T0,
+  attempts: 0,
+  nextAttemptAt: T0,
+  state: "pending",
+  ...extra,
+});
+
+describe("a capture this version cannot send", () => {
+  it("settles an unknown kind as failed, with words saying so, and sends the others at once", async () => {
+    const api = fakeApi();
+    await fakeBrowser.storage.local.set({
+      captureQueue: [
+        stored("cap_deal", { kind: "sponsor-email", body: { from: "brand@example.com" } }),
+        stored("cap_a"),
+        stored("cap_b"),
+      ],
+    });
+    const outcome = await sendDue(api.post, () => T0);
+    expect(landed(outcome).map((result) => result.title)).toEqual(["Idea cap_a", "Idea cap_b"]);
+    expect(api.state.calls).toBe(2);
+    const [kept] = await readQueue();
+    expect(kept).toMatchObject({
+      id: "cap_deal",
+      state: "failed",
+      lastError: { code: "UNSUPPORTED_CAPTURE" },
+    });
+    expect(errorWords(kept?.lastError ?? { code: "" })).toContain(
+      "This version of CreatorOps can't send this kind of capture",
+    );
+    expect(outcome.nextAttemptAt).toBeNull();
+
+    // "Retry now" gives it another go: still never posted, still failed, holding nobody back.
+    await enqueue("content", video("ccccccccccc"), "ws_1", { now: T0 });
+    await makeDue({ refusedToo: true, now: T0 });
+    const again = await sendDue(api.post, () => T0);
+    expect(landed(again)).toHaveLength(1);
+    expect(api.state.calls).toBe(3);
+    expect(await readQueue()).toMatchObject([{ id: "cap_deal", state: "failed" }]);
+  });
+
+  it("lets only a real network failure hold the others back", async () => {
+    const api = fakeApi();
+    const first = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    await enqueue("content", video("bbbbbbbbbbb"), "ws_1", { now: T0 });
+    // A failure with no HTTP status that is not "unreachable": that capture's own problem.
+    const post = async (capture: QueuedCapture) => {
+      if (capture.id === first.id) throw new TypeError("a bug in this capture's kind");
+      return api.post(capture);
+    };
+    const outcome = await sendDue(post, () => T0);
+    expect(landed(outcome).map((result) => result.title)).toEqual(["Video bbbbbbbbbbb"]);
+    expect(await readQueue()).toMatchObject([{ id: first.id, attempts: 1 }]);
+  });
+});
+
+describe("a discarded or racing capture", () => {
+  /** A post whose answer for `id` waits until released. */
+  function gatedPost(api: ReturnType<typeof fakeApi>, id: () => string) {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const posted: string[] = [];
+    const post = async (capture: QueuedCapture) => {
+      posted.push(capture.id);
+      if (capture.id === id()) await gate;
+      return api.post(capture);
+    };
+    return { post, posted, release };
+  }
+
+  it("does not send a capture discarded while a retry pass is under way", async () => {
+    const api = fakeApi();
+    const first = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    const second = await enqueue("content", video("bbbbbbbbbbb"), "ws_1", { now: T0 });
+    const gated = gatedPost(api, () => first.id);
+    const pass = sendDue(gated.post, () => T0);
+    await vi.waitFor(() => expect(gated.posted).toEqual([first.id]));
+    await discard(second.id);
+    gated.release();
+    const outcome = await pass;
+    expect(gated.posted).toEqual([first.id]);
+    expect(landed(outcome)).toHaveLength(1);
+    expect(await readQueue()).toEqual([]);
+  });
+
+  it("posts each capture once when two passes race, even after one has landed it", async () => {
+    const api = fakeApi();
+    const first = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
+    const second = await enqueue("content", video("bbbbbbbbbbb"), "ws_1", { now: T0 });
+    const gated = gatedPost(api, () => first.id);
+    // The first pass waits on the first capture; the second pass lands the second meanwhile.
+    const slow = sendDue(gated.post, () => T0);
+    await vi.waitFor(() => expect(gated.posted).toEqual([first.id]));
+    const fast = await sendDue(gated.post, () => T0);
+    expect(landed(fast).map((result) => result.title)).toEqual(["Video bbbbbbbbbbb"]);
+    gated.release();
+    const late = await slow;
+    expect(landed(late).map((result) => result.title)).toEqual(["Video aaaaaaaaaaa"]);
+    expect(gated.posted.filter((id) => id === second.id)).toHaveLength(1);
+    expect(gated.posted).toHaveLength(2);
+    expect(api.items.size).toBe(2);
+  });
+});
+
+describe("who a capture is sent for", () => {
+  const OTHER = {
+    ...SESSION,
+    token: "tok-other",
+    user: { id: "usr_2", email: "sam@b.c", name: "" },
+  };
+
+  it("sends a capture only with its own account's token, at the address it was queued for", async () => {
+    await apiOriginItem.setValue("http://api.test");
+    await sessionItem.setValue(OTHER);
+    let created = 0;
+    const fetchSpy = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(async () =>
+        Response.json(createdItem(`cnt_${++created}`, "Video"), { status: 201 }),
+      );
+    const capture = await enqueue("content", video("aaaaaaaaaaa"), "ws_1", {
+      now: T0,
+      queuedBy: { userId: "usr_1", email: "a@b.c" },
+      apiOrigin: "http://api.test",
+    });
+    const theirs = await enqueue("content", video("bbbbbbbbbbb"), "ws_1", {
+      now: T0,
+      queuedBy: { userId: "usr_2", email: "sam@b.c" },
+      apiOrigin: "http://api.test",
+    });
+
+    // Another account is signed in: its own capture goes, the first one waits, untried.
+    const whileOther = await sendDue(post, () => T0);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    expect(new Headers(fetchSpy.mock.calls[0]?.[1]?.headers).get("Authorization")).toBe(
+      "Bearer tok-other",
+    );
+    expect(landed(whileOther).map((result) => result.id)).toEqual(["cnt_1"]);
+    expect(await readQueue()).toMatchObject([
+      { id: capture.id, state: "pending", lastError: { code: "OTHER_ACCOUNT" } },
+    ]);
+    expect(theirs.id).not.toBe(capture.id);
+
+    // Its own account, at another address: it still waits.
+    await sessionItem.setValue(SESSION);
+    await apiOriginItem.setValue("http://elsewhere.test");
+    await sendDue(post, () => T0 + MAX_RETRY_MS);
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    expect((await readQueue())[0]).toMatchObject({ lastError: { code: "OTHER_API" } });
+
+    // Its own account at its own address: sent with its own token.
+    await apiOriginItem.setValue("http://api.test");
+    expect(landed(await sendDue(post, () => T0 + MAX_RETRY_MS * 4))).toHaveLength(1);
+    expect(fetchSpy).toHaveBeenCalledTimes(2);
+    expect(new Headers(fetchSpy.mock.calls[1]?.[1]?.headers).get("Authorization")).toBe(
+      "Bearer tok",
+    );
+    fetchSpy.mockRestore();
+  });
+
+  it("records who queued a new capture, in which workspace and for which address", async () => {
+    await apiOriginItem.setValue("http://api.test");
+    await sessionItem.setValue(SESSION);
+    await workspaceIdItem.setValue("ws_2");
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("offline"));
+    const outcome = await capture("content", video("aaaaaaaaaaa"));
+    expect(outcome.state).toBe("queued");
+    expect(await readQueue()).toMatchObject([
+      {
+        workspaceId: "ws_2",
+        queuedBy: { userId: "usr_1", email: "a@b.c" },
+        apiOrigin: "http://api.test",
+      },
+    ]);
+    fetchSpy.mockRestore();
+  });
+});
+
+describe("a queue this version did not write", () => {
+  async function updateOver(stored: Record<string, unknown>) {
+    vi.resetModules();
+    const { fakeBrowser: updated } = await import("wxt/testing/fake-browser");
+    updated.reset();
+    await updated.storage.local.set(stored);
+    return updated;
+  }
+
+  const v1 = (id: string, extra: Record<string, unknown> = {}) => {
+    const { kind: _kind, title: _title, subject: _subject, ...entry } = stored(id, extra);
+    return entry;
+  };
+
+  it("drops the entries it cannot read and migrates the rest", async () => {
+    const updated = await updateOver({
+      captureQueue: [null, "junk", 42, { id: "cap_nobody", workspaceId: "ws_1" }, v1("cap_ok")],
+    });
+    const fresh = await import("../lib/capture-queue");
+    expect(await fresh.readQueue()).toEqual([
+      { ...v1("cap_ok"), kind: "content", title: "Idea cap_ok", subject: null },
+    ]);
+    const migrated = await updated.storage.local.get(["captureQueue", "captureQueue$"]);
+    expect(migrated.captureQueue$).toEqual({ v: 2 });
+    expect(migrated.captureQueue).toHaveLength(1);
+    const api = fakeApi();
+    expect(landed(await fresh.sendDue(api.post, () => T0))).toHaveLength(1);
+  });
+
+  it("never throws on a malformed entry, however it got there", async () => {
+    await updateOver({
+      captureQueue: [null, stored("cap_ok"), { id: 7 }],
+      captureQueue$: { v: 2 },
+    });
+    const fresh = await import("../lib/capture-queue");
+    expect((await fresh.readQueue()).map((capture) => capture.id)).toEqual(["cap_ok"]);
+    const api = fakeApi();
+    expect(landed(await fresh.sendDue(api.post, () => T0))).toHaveLength(1);
+  });
+
+  it("fills in what an old entry lacks: pending, and due now", async () => {
+    const { state: _state, nextAttemptAt: _next, ...bare } = v1("cap_bare");
+    await updateOver({ captureQueue: [bare] });
+    const fresh = await import("../lib/capture-queue");
+    expect((await fresh.readQueue())[0]).toMatchObject({ state: "pending", attempts: 0 });
+    const api = fakeApi();
+    expect(landed(await fresh.sendDue(api.post, () => T0))).toHaveLength(1);
+  });
+
+  it("reads a newer version's queue entry by entry, and never sends a kind it does not know", async () => {
+    await updateOver({
+      captureQueue: [
+        stored("cap_deal", { kind: "sponsor-email", body: { from: "brand@example.com" } }),
+        stored("cap_ok", { priority: "high" }),
+      ],
+      captureQueue$: { v: 3 },
+    });
+    const fresh = await import("../lib/capture-queue");
+    expect(await fresh.readQueue()).toMatchObject([
+      { id: "cap_deal", state: "failed", lastError: { code: "UNSUPPORTED_CAPTURE" } },
+      { id: "cap_ok", state: "pending", priority: "high" },
+    ]);
+    const api = fakeApi();
+    const outcome = await fresh.sendDue(api.post, () => T0);
+    expect(api.state.calls).toBe(1);
+    expect(landed(outcome).map((result) => result.title)).toEqual(["Idea cap_ok"]);
   });
 });

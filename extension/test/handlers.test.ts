@@ -107,6 +107,19 @@ describe("sender checks", () => {
     expect(answer(handlerOf("saveVideo"), video, panelPage, self)).toEqual(REFUSED);
   });
 
+  it("refuses a page message that names no video (or cannot be read), whatever its tab shows", () => {
+    for (const body of [
+      { title: "No source at all" },
+      { title: "A web page", source: { kind: "web", url: watch } },
+      { title: "A video without its id", source: { kind: "youtube", url: watch } },
+      null,
+    ]) {
+      expect(answer(handlerOf("saveVideo"), body as never, youtubeTab, self)).toEqual(REFUSED);
+      expect(answer(handlerOf("repurposeVideo"), body as never, youtubeTab, self)).toEqual(REFUSED);
+    }
+    expect(answer(handlerOf("videoState"), "", youtubeTab, self)).toEqual(REFUSED);
+  });
+
   it("refuses panel messages from a site's tab", () => {
     expect(answer(handlerOf("listContent"), {}, youtubeTab, self)).toEqual(REFUSED);
     expect(answer(handlerOf("signOut"), undefined, youtubeTab, self)).toEqual(REFUSED);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
+import { parseRepurposeEvent } from "../../shared/repurpose-stream";
 import type { RepurposeEvent } from "../lib/protocol";
 import { relayRepurpose } from "../lib/repurpose-relay";
 import { apiOriginItem, sessionItem, workspaceIdItem } from "../lib/storage";
@@ -140,6 +141,52 @@ describe("repurpose relay", () => {
       type: "error",
       error: { code: "AI_UNAVAILABLE", status: 504 },
     });
+  });
+
+  it("passes on only what was asked for: text for other platforms is dropped", async () => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(
+      sse([
+        'event: progress\ndata: {"stage":"started","platforms":["x","mastodon"]}\n\n',
+        'event: text\ndata: {"platform":"linkedin","delta":"Not asked"}\n\n',
+        'event: text\ndata: {"platform":"mastodon","delta":"Unknown"}\n\n',
+        'event: text\ndata: {"platform":"x","delta":"Asked"}\n\n',
+        'event: done\ndata: {"success":true,"data":{"variants":[],"cached":false}}\n\n',
+      ]),
+    );
+    const { port, events } = fakePort();
+    await relayRepurpose(port, request);
+    expect(events).toEqual([
+      { type: "progress", stage: "started", platforms: ["x"] },
+      { type: "text", platform: "x", delta: "Asked" },
+      { type: "done", outcome: { variants: [], cached: false } },
+    ]);
+  });
+
+  it("ends in an error when the run says it is done but sends no variants", async () => {
+    for (const done of ['{"success":true}', '{"success":true,"data":{"cached":false}}']) {
+      vi.spyOn(globalThis, "fetch").mockResolvedValue(
+        sse([started, `event: done\ndata: ${done}\n\n`]),
+      );
+      const { port, events } = fakePort();
+      await relayRepurpose(port, request);
+      expect(events.map((event) => event.type)).toEqual(["progress", "text", "error"]);
+    }
+  });
+
+  it("skips a malformed line and keeps reading the run", async () => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(
+      sse([
+        started,
+        "event: text\ndata: {not json\n\n",
+        "event: text\ndata: null\n\n",
+        'event: text\ndata: {"platform":"x","delta":"lo"}\n\n',
+        'event: done\ndata: {"success":true,"data":{"variants":[{"id":"var_1"}],"cached":false}}\n\n',
+      ]),
+    );
+    const { port, events } = fakePort();
+    await relayRepurpose(port, request);
+    expect(events.map((event) => event.type)).toEqual(["progress", "text", "text", "done"]);
+    expect(parseRepurposeEvent("text", "{not json")).toBeUndefined();
   });
 
   it("asks the creator to sign in when there is no session, without calling the API", async () => {

@@ -19,6 +19,7 @@ import {
   toLocalInput,
   untilText,
 } from "../../shared/view/format";
+import { pageErrorWords } from "../../shared/view/page-words";
 import { STATUS_FILTERS } from "../../shared/view/status";
 import { ExtensionError, explain, isSessionLost } from "../lib/errors";
 
@@ -109,24 +110,75 @@ describe("error words", () => {
     }
   });
 
-  it("uses the API's own sentence where it is the precise one, with a fallback", () => {
+  it("says a failure in our own words, never the server's sentence, with a fallback", () => {
     expect(
       errorWords({
         code: "INVALID_STATUS_TRANSITION",
         message: "An item that is idea cannot become published",
       }),
-    ).toBe("An item that is idea cannot become published");
+    ).toBe("That status change isn't allowed.");
     expect(errorWords({ code: "INVALID_STATUS_TRANSITION", message: "" })).toBe(
       "That status change isn't allowed.",
     );
     expect(
       errorWords({ code: "RULE_VIOLATION", message: "Post 2 has 300 weighted characters" }),
-    ).toBe("Post 2 has 300 weighted characters");
-    // A code no row knows (a newer API) keeps its message.
+    ).toBe("This breaks the platform's rules. Fix the problems shown and save again.");
+    // A code no row knows (a newer API) gets general words, not its message.
     expect(errorWords({ code: "DEAL_CLOSED", message: "This deal is closed" })).toBe(
-      "This deal is closed",
+      "Something went wrong. Try again.",
     );
     expect(errorWords({ code: "DEAL_CLOSED" })).toBe("Something went wrong. Try again.");
+    for (const code of ["VALIDATION_ERROR", "CONFLICT", "LAST_OWNER", "toString"]) {
+      const raw = "Invalid input — body: raw server text";
+      expect(errorWords({ code, message: raw }), code).not.toContain("raw server text");
+    }
+    expect(errorWords({ code: "CONFLICT", message: "sam@example.com is already a member" })).toBe(
+      "That clashes with something already in this workspace. Reload and check.",
+    );
+    expect(errorWords({ code: "LAST_OWNER", message: "Cannot remove the last owner" })).toBe(
+      "A workspace needs an owner. Make someone else owner first.",
+    );
+  });
+
+  it("names the fields of a validation error in plain words", () => {
+    const invalid = (...issues: { path: string; message: string }[]) =>
+      errorWords({ code: "VALIDATION_ERROR", message: "Invalid input — title: Too big", issues });
+    expect(
+      invalid({ path: "title", message: "Too big: expected string to have <=300 characters" }),
+    ).toBe("The title is too long (300 characters at most).");
+    expect(
+      invalid(
+        { path: "title", message: "Too small: expected string to have >=1 characters" },
+        { path: "tags.3", message: "Too big: expected string to have <=40 characters" },
+        { path: "tags", message: "Too big: expected array to have <=20 items" },
+      ),
+    ).toBe(
+      "The title can't be empty. The tag is too long (40 characters at most). There are too many tags (20 at most).",
+    );
+    expect(
+      invalid({ path: "notes", message: "Invalid input: expected string, received number" }),
+    ).toBe("The notes are not valid.");
+    // A field we cannot name: general words, never zod's.
+    expect(invalid({ path: "source.frobnicate", message: "Too big: expected x" })).toBe(
+      "Some of this isn't valid. Check it and try again.",
+    );
+    expect(invalid()).toBe("Some of this isn't valid. Check it and try again.");
+  });
+
+  it("gives a page only the words it needs, said as a page says them", () => {
+    expect(pageErrorWords({ code: "SIGNED_OUT" })).toBe(
+      "Sign in from the CreatorOps side panel first.",
+    );
+    expect(pageErrorWords({ code: "FORBIDDEN" })).toBe(errorWords({ code: "FORBIDDEN" }));
+    expect(pageErrorWords({ code: "UNKNOWN", message: "CreatorOps is restarting." })).toBe(
+      "CreatorOps is restarting.",
+    );
+    expect(pageErrorWords({ code: "VALIDATION_ERROR", message: "title: Too big" })).toBe(
+      "Some of this isn't valid. Check it and try again.",
+    );
+    expect(pageErrorWords({ code: "CONFLICT", message: "raw" })).toBe(
+      "Something went wrong. Try again.",
+    );
   });
 
   it("says the same failure in the words of where it is read", () => {

@@ -184,6 +184,62 @@ describe("side panel", () => {
     expect(document.querySelector('[aria-label="Pending captures"]')).toBeNull();
   });
 
+  it("shows the readable captures of a damaged queue instead of going blank", async () => {
+    session = signedIn;
+    await fakeBrowser.storage.local.set({
+      captureQueue: [
+        null,
+        "junk",
+        42,
+        { id: "cap_nobody", workspaceId: "ws_1" },
+        {
+          id: "cap_1",
+          idempotencyKey: "key-00000001",
+          workspaceId: "ws_1",
+          body: { title: "Saved on the train" },
+        },
+      ],
+    });
+    root.render(createElement(App));
+    const pending = () => document.querySelector('[aria-label="Pending captures"]');
+    await vi.waitFor(() => expect(pending()?.textContent).toContain("Saved on the train"));
+    expect(pending()?.querySelectorAll("li")).toHaveLength(1);
+    expect(button("Editing in one take")).toBeDefined();
+  });
+
+  it("shows another account's capture as theirs, waiting, with Discard", async () => {
+    session = signedIn;
+    const discarded: string[] = [];
+    messaging.onMessage("discardCapture", ({ data }) => {
+      discarded.push(data);
+      return { ok: true, value: [] };
+    });
+    await captureQueueItem.setValue([
+      {
+        id: "cap_sam",
+        idempotencyKey: "key-00000002",
+        workspaceId: "ws_1",
+        kind: "content",
+        body: { title: "Sam's idea" },
+        title: "Sam's idea",
+        subject: null,
+        createdAt: Date.now(),
+        attempts: 2,
+        nextAttemptAt: Date.now() + 30_000,
+        state: "pending",
+        queuedBy: { userId: "usr_9", email: "sam@example.com" },
+        apiOrigin: signedIn.apiOrigin,
+      },
+    ]);
+    root.render(createElement(App));
+    const pending = () => document.querySelector('[aria-label="Pending captures"]');
+    await vi.waitFor(() => expect(pending()?.textContent).toContain("Queued by sam@example.com"));
+    expect(buttonIn(pending(), "Retry now")).toBeUndefined();
+    await accessible();
+    buttonIn(pending(), "Discard")?.click();
+    await vi.waitFor(() => expect(discarded).toEqual(["cap_sam"]));
+  });
+
   it("opens the focused item, repurposes it over the port, and shows the variants", async () => {
     session = signedIn;
     const listeners: ((event: RepurposeEvent) => void)[] = [];
@@ -312,12 +368,15 @@ describe("side panel item view", () => {
   let variants: Variant[];
   let edits: unknown[];
   let updates: unknown[];
+  /** Stands in for the API's answer to a variant edit, when a test needs another one. */
+  let variantAnswer: ((data: { changes: { body?: string } }) => unknown) | null;
 
   beforeEach(() => {
     session = signedIn;
     variants = [];
     edits = [];
     updates = [];
+    variantAnswer = null;
     messaging.removeAllListeners();
     routeMessages();
     messaging.onMessage("session", () => ({ ok: true, value: session }));
@@ -331,6 +390,7 @@ describe("side panel item view", () => {
       value: { ...(items.find((i) => i.id === data) ?? items[0]), variants } as ContentDetail,
     }));
     messaging.onMessage("updateVariant", ({ data }) => {
+      if (variantAnswer) return variantAnswer(data) as never;
       edits.push(data);
       const before = variants.find((v) => v.id === data.variantId) as Variant;
       const parts = "parts" in data.changes ? (data.changes.parts ?? null) : null;
@@ -561,5 +621,161 @@ describe("side panel item view", () => {
     button("Replace my edit")?.click();
     await vi.waitFor(() => expect(port.posted).toHaveLength(2));
     expect(port.posted[1]).toEqual({ contentId: "cnt_1", platforms: ["x"], replaceEdited: true });
+  });
+
+  it("shows a run's progress whatever platforms the stream names, and only the text asked for", async () => {
+    items = [{ ...item("cnt_1", "Editing in one take"), platforms: ["x"] }];
+    const port = fakePort();
+    await openItem();
+    button("Repurpose")?.click();
+    await vi.waitFor(() => expect(port.posted).toHaveLength(1));
+    port.emit({ type: "progress", stage: "started", platforms: ["x", "mastodon" as never] });
+    port.emit({ type: "text", platform: "linkedin", delta: "Not asked for" });
+    port.emit({ type: "text", platform: "x", delta: "1/2 One take." });
+    const progress = () =>
+      document.querySelector('[aria-label="Progress by platform"]')?.textContent;
+    await vi.waitFor(() => expect(progress()).toContain("X threadwriting · 13 characters"));
+    expect(progress()).toContain("other platform");
+    expect(text()).not.toContain("Not asked for");
+    expect(progress()).not.toContain("LinkedIn");
+    expect(button("Back")).toBeDefined();
+  });
+
+  it("shows each issue of a refused edit under the post it names", async () => {
+    variants = [variantOf("x", "1/2 One take.\n\n2/2 Done.", ["1/2 One take.", "2/2 Done."])];
+    variantAnswer = () => ({
+      ok: false,
+      error: {
+        code: "RULE_VIOLATION",
+        message: "This X thread breaks the platform rules: Post 2 repeats post 1.",
+        status: 400,
+        issues: [
+          { path: "parts.2", message: "Post 2 repeats post 1." },
+          { path: "body", message: "The thread reads as spam." },
+        ],
+      },
+    });
+    await openItem();
+    const card = () => article("X thread variant");
+    await vi.waitFor(() => expect(card()).not.toBeNull());
+    buttonIn(card(), "Edit X thread variant")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "Post 2 of 2")).not.toBeNull());
+    type(labelledIn(card(), "Post 2 of 2") as HTMLTextAreaElement, "One take.");
+    await vi.waitFor(() => expect(buttonIn(card(), "Save edit")?.disabled).toBe(false));
+    buttonIn(card(), "Save edit")?.click();
+
+    const post2 = () => labelledIn(card(), "Post 2 of 2") as HTMLTextAreaElement;
+    const described = (field: HTMLElement) =>
+      (field.getAttribute("aria-describedby") ?? "")
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" ");
+    await vi.waitFor(() => expect(described(post2())).toContain("Post 2 repeats post 1."));
+    expect(post2().getAttribute("aria-invalid")).toBe("true");
+    const post1 = labelledIn(card(), "Post 1 of 2") as HTMLTextAreaElement;
+    expect(post1.getAttribute("aria-invalid")).toBe("false");
+    expect(described(post1)).not.toContain("repeats");
+    expect(card()?.textContent).toContain("The thread reads as spam.");
+    // The alert says it in our words; the server's sentence is not repeated there.
+    expect(card()?.querySelector('[role="alert"]')?.textContent).toBe(
+      "This breaks the platform's rules. Fix the problems shown and save again.",
+    );
+    await accessible();
+
+    // Changing the draft clears what the API said about the old one.
+    type(post2(), "Something new.");
+    await vi.waitFor(() => expect(card()?.textContent).not.toContain("Post 2 repeats post 1."));
+    expect(post2().getAttribute("aria-invalid")).toBe("false");
+  });
+
+  it("keeps unsaved changes to the item when Escape is pressed, and says so", async () => {
+    await openItem();
+    const form = () => document.querySelector('form[aria-label="Idea details"]');
+    await vi.waitFor(() => expect(labelledIn(form(), "Title")).not.toBeNull());
+    const title = labelledIn(form(), "Title") as HTMLTextAreaElement;
+    type(title, "A better title");
+    await vi.waitFor(() => expect(buttonIn(form(), "Save changes")?.disabled).toBe(false));
+    title.dispatchEvent(
+      new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }),
+    );
+    await vi.waitFor(() => expect(text()).toContain("This idea has unsaved changes."));
+    expect(button("Back")).toBeDefined();
+    expect((labelledIn(form(), "Title") as HTMLTextAreaElement).value).toBe("A better title");
+    await accessible();
+
+    // Nothing unsaved: Escape leaves the item.
+    buttonIn(form(), "Undo changes")?.click();
+    await vi.waitFor(() => expect(text()).not.toContain("This idea has unsaved changes."));
+    document.body.dispatchEvent(
+      new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }),
+    );
+    await vi.waitFor(() => expect(document.querySelector("h2")?.textContent).toBe("Ideas"));
+  });
+
+  it("ignores Escape while a variant edit is being saved, as it does Cancel", async () => {
+    variants = [variantOf("linkedin", "I film in one take.")];
+    let answer = (_value: unknown) => {};
+    variantAnswer = (data) =>
+      new Promise((resolve) => {
+        answer = () =>
+          resolve({
+            ok: true,
+            value: { ...variants[0], body: data.changes.body, generatedBy: "person" } as Variant,
+          });
+      });
+    await openItem();
+    const card = () => article("LinkedIn post variant");
+    await vi.waitFor(() => expect(card()).not.toBeNull());
+    buttonIn(card(), "Edit LinkedIn post variant")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "LinkedIn post")).not.toBeNull());
+    const body = labelledIn(card(), "LinkedIn post") as HTMLTextAreaElement;
+    type(body, "Edited draft.");
+    await vi.waitFor(() => expect(buttonIn(card(), "Save edit")?.disabled).toBe(false));
+    buttonIn(card(), "Save edit")?.click();
+    await vi.waitFor(() => expect(buttonIn(card(), "Saving…")).toBeDefined());
+    body.dispatchEvent(
+      new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(labelledIn(card(), "LinkedIn post")?.value).toBe("Edited draft.");
+    expect(button("Back")).toBeDefined();
+    answer(undefined);
+    await vi.waitFor(() => expect(labelledIn(card(), "LinkedIn post")).toBeNull());
+    expect(card()?.textContent).toContain("Edited draft.");
+  });
+
+  it("is not left dirty after saving notes cleared to whitespace", async () => {
+    items = [{ ...item("cnt_1", "Editing in one take"), notes: "Call Sam" }];
+    await openItem();
+    const form = () => document.querySelector('form[aria-label="Idea details"]');
+    await vi.waitFor(() => expect(labelledIn(form(), "Private notes")).not.toBeNull());
+    type(labelledIn(form(), "Private notes") as HTMLTextAreaElement, "   ");
+    await vi.waitFor(() => expect(buttonIn(form(), "Save changes")?.disabled).toBe(false));
+    buttonIn(form(), "Save changes")?.click();
+    await vi.waitFor(() => expect(updates).toHaveLength(1));
+    expect(updates[0]).toEqual({ contentId: "cnt_1", changes: { notes: null } });
+    await vi.waitFor(() => expect(text()).toContain("Saved"));
+    expect(buttonIn(form(), "Save changes")?.disabled).toBe(true);
+    expect(buttonIn(form(), "Undo changes")).toBeUndefined();
+  });
+
+  it("moves focus to a control after Remove post and after Save edit", async () => {
+    variants = [variantOf("x", "", ["1/3 One take.", "2/3 Then the cut.", "3/3 Done."])];
+    await openItem();
+    const card = () => article("X thread variant");
+    await vi.waitFor(() => expect(card()).not.toBeNull());
+    buttonIn(card(), "Edit X thread variant")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "Post 2 of 3")).not.toBeNull());
+    buttonIn(card(), "Remove post 2")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "Post 2 of 2")?.value).toBe("Done."));
+    expect(document.activeElement).toBe(labelledIn(card(), "Post 2 of 2"));
+    buttonIn(card(), "Remove post 2")?.click();
+    await vi.waitFor(() => expect(labelledIn(card(), "Post 1 of 1")).not.toBeNull());
+    expect(document.activeElement).toBe(labelledIn(card(), "Post 1 of 1"));
+
+    buttonIn(card(), "Save edit")?.click();
+    await vi.waitFor(() => expect(edits).toHaveLength(1));
+    await vi.waitFor(() => expect(labelledIn(card(), "Post 1 of 1")).toBeNull());
+    expect(document.activeElement).toBe(buttonIn(card(), "Edit X thread variant"));
   });
 });

@@ -20,6 +20,7 @@ import {
   numberPosts,
   postCount,
   problemsFor,
+  refusedProblems,
   replaceVariant,
   sameDraft,
   startingPlatforms,
@@ -134,6 +135,19 @@ describe("variant editing", () => {
     expect(sameDraft(draft, { posts: ["One take.", "Done!"] })).toBe(false);
   });
 
+  it("keeps a lone post's leading fraction, and strips only a thread's own numbers", () => {
+    const lone = { platform: "x" as const, body: "1/3 of creators quit in year one.", parts: null };
+    expect(draftOf(lone)).toEqual({ posts: ["1/3 of creators quit in year one."] });
+    expect(editOf(draftOf(lone))).toEqual({ parts: ["1/3 of creators quit in year one."] });
+    expect(draftOf({ ...lone, parts: ["1/3 of creators quit in year one."] })).toEqual({
+      posts: ["1/3 of creators quit in year one."],
+    });
+    // In a thread of 2, "1/3 …" is not this post's number: it is its text.
+    expect(draftOf({ ...thread, parts: ["1/3 of creators quit.", "2/2 Done."] })).toEqual({
+      posts: ["1/3 of creators quit.", "Done."],
+    });
+  });
+
   it("finds the rules a draft breaks, post by post, as the API will check them", () => {
     const long = { posts: ["One take.", "x".repeat(290)] };
     const problems = draftProblems("x", long);
@@ -143,6 +157,22 @@ describe("variant editing", () => {
     expect(problemsFor(draftProblems("linkedin", { body: "  " }), undefined)[0]?.code).toBe(
       "EMPTY",
     );
+  });
+
+  it("puts each issue of a refused edit on the post it names, or on the whole variant", () => {
+    const issues = [
+      { path: "parts.2", message: "Post 2 repeats post 1." },
+      { path: "parts.9", message: "Post 9 is empty." },
+      { path: "body", message: "The thread reads as spam." },
+    ];
+    expect(refusedProblems(issues, 2).map((problem) => problem.part)).toEqual([
+      2,
+      undefined,
+      undefined,
+    ]);
+    // A single body has no posts to put them on.
+    expect(refusedProblems(issues, 0).every((problem) => problem.part === undefined)).toBe(true);
+    expect(new Set(refusedProblems(issues, 2).map((problem) => problem.code)).size).toBe(3);
   });
 
   it("starts a run with the item's own platforms, in the usual order, or all of them", () => {

@@ -18,10 +18,15 @@ import type { HandlerDomain } from "./define";
 const aboutVideo = (body: CreateContentInput) => CAPTURE_KINDS.content.subject(body);
 
 async function videoState(videoId: string): Promise<VideoState> {
-  if (!(await sessionItem.getValue())) return { signedIn: false, itemId: null, queued: false };
+  const session = await sessionItem.getValue();
+  if (!session) return { signedIn: false, itemId: null, queued: false };
   const subject = youtubeSubject(videoId);
+  // Another account's capture of this video is theirs: it does not make this one "Queued".
   const queued = (await readQueue()).some(
-    (entry) => entry.state === "pending" && entry.subject === subject,
+    (entry) =>
+      entry.state === "pending" &&
+      entry.subject === subject &&
+      (!entry.queuedBy || entry.queuedBy.userId === session.user.id),
   );
   try {
     const { client } = await signedInClient();

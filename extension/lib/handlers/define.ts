@@ -16,7 +16,10 @@ export interface PanelHandler<K extends Asked> {
 export interface PageHandler<K extends Asked> {
   from: "page";
   site: SiteName;
-  /** The subject the message is about (`youtube:<id>`): it must be what the tab shows. */
+  /**
+   * The subject the message is about (`youtube:<id>`): it must be what the tab shows. A message
+   * that names no subject (or data it cannot be read from) is refused.
+   */
   about(data: DataOf<K>): string | null | undefined;
   /** Runs synchronously up to its first await: a user gesture (opening the panel) still holds. */
   handle(data: DataOf<K>, tab: { id: number }): Promise<ValueOf<K>>;
@@ -54,9 +57,14 @@ export function answer<K extends Asked>(
     return isExtensionPage(sender, self) ? result(() => handler.handle(data)) : REFUSED;
   }
   const site = SITES[handler.site];
-  if (!isSiteTab(sender, self, site) || !tabShows(sender, site, handler.about(data))) {
-    return REFUSED;
+  if (!isSiteTab(sender, self, site)) return REFUSED;
+  let subject: string | null | undefined;
+  try {
+    subject = handler.about(data);
+  } catch {
+    subject = null;
   }
+  if (!subject || !tabShows(sender, site, subject)) return REFUSED;
   const tab = sender.tab;
   return result(() => handler.handle(data, tab));
 }
