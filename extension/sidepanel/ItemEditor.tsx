@@ -4,6 +4,7 @@ import { TITLE_MAX } from "../../shared/limits";
 import { ask } from "../lib/ask";
 import type { ContentItem } from "../lib/protocol";
 import { Field } from "./Field";
+import { FormMessage, type Message } from "./FormMessage";
 import { PieceFields } from "./PieceFields";
 import { useExplain } from "./panel-context";
 
@@ -44,7 +45,7 @@ export function ItemEditor({ item, onUpdated, onDirty }: Props) {
   const saved = fieldsOf(item);
   const [fields, setFields] = useState(saved);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
 
   // The item changed (saved here, or its status elsewhere): fields nobody is editing follow it.
   const shown = useRef(saved);
@@ -114,14 +115,7 @@ export function ItemEditor({ item, onUpdated, onDirty }: Props) {
             Undo changes
           </button>
         ) : null}
-        {message ? (
-          <p
-            className={message.tone === "error" ? "error" : "success"}
-            role={message.tone === "error" ? "alert" : "status"}
-          >
-            {message.text}
-          </p>
-        ) : null}
+        <FormMessage message={message} />
       </div>
     </form>
   );

@@ -5,6 +5,7 @@ import { STATUS_LABELS } from "../../shared/view/status";
 import { ask } from "../lib/ask";
 import type { ContentItem } from "../lib/protocol";
 import { Field } from "./Field";
+import { FormMessage, type Message } from "./FormMessage";
 import { useExplain } from "./panel-context";
 import { statusChoices } from "./status-choices";
 
@@ -19,7 +20,7 @@ export function StatusControl({ item, onUpdated }: Props) {
   const [target, setTarget] = useState<ContentStatus>(item.status);
   const [when, setWhen] = useState(() => toLocalInput(item.scheduledAt));
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
 
   // The item changed (here or elsewhere): the controls show where it now stands.
   useEffect(() => {
@@ -103,14 +104,7 @@ export function StatusControl({ item, onUpdated }: Props) {
           </button>
         </div>
       ) : null}
-      {message ? (
-        <p
-          className={message.tone === "error" ? "error" : "success"}
-          role={message.tone === "error" ? "alert" : "status"}
-        >
-          {message.text}
-        </p>
-      ) : null}
+      <FormMessage message={message} />
     </section>
   );
 }
