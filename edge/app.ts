@@ -15,9 +15,11 @@ import {
 import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
 import { contentRoutes } from "./routes/content";
+import { dealRoutes } from "./routes/deals";
 import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { jobRoutes } from "./routes/jobs";
+import { sponsorRoutes } from "./routes/sponsors";
 import { usageRoutes } from "./routes/usage";
 import { workspaceRoutes } from "./routes/workspaces";
 
@@ -61,6 +63,8 @@ const routes = app
   .route("/api/invitations", invitationRoutes)
   .route("/api/audit-log", auditLogRoutes)
   .route("/api/content", contentRoutes)
+  .route("/api/sponsors", sponsorRoutes)
+  .route("/api/deals", dealRoutes)
   .route("/api/jobs", jobRoutes)
   .route("/api/usage", usageRoutes);
 

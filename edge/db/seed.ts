@@ -6,6 +6,7 @@
  * `INSERT … ON CONFLICT DO NOTHING`, so a second run changes nothing (not even the password
  * hash, whose salt is random, because the user row is never touched again).
  */
+import { DEFAULT_STAGES } from "../../shared/crm";
 import { hashPassword } from "../auth/password";
 
 export const DEMO_EMAIL = "demo@creatorops.local";
@@ -132,13 +133,43 @@ function contentItems(): Row[] {
   ];
 }
 
+/** The demo pipeline: the default stages (shared/crm.ts), with fixed ids. */
+const stageId = (name: string) => `stg_demo_${name.toLowerCase()}`;
+
+function stages(): Row[] {
+  return DEFAULT_STAGES.map((stage, position) => ({
+    id: stageId(stage.name),
+    workspace_id: WORKSPACE_ID,
+    name: stage.name,
+    kind: stage.kind,
+    position,
+    ...stamps(BASE - 60 * DAY),
+  }));
+}
+
+/** Deliverables in the stored shape (edge/db/schema/crm.ts StoredDeliverable). */
+function deliverables(dealId: string, dueAt: number | null, items: [string, string][]): string {
+  return json(
+    items.map(([platform, kind], index) => ({
+      id: `dlv_${dealId.slice(-4)}_${index}`,
+      platform,
+      kind,
+      draftDueAt: dueAt,
+      approvedAt: null,
+      liveAt: null,
+      done: false,
+      contentId: null,
+    })),
+  );
+}
+
 function sponsors(): Row[] {
   const base = { workspace_id: WORKSPACE_ID };
   return [
     {
       ...base,
       id: "spn_demo0000000000000001",
-      brand: "Northwind Audio",
+      name: "Northwind Audio",
       domain: "northwind-audio.example",
       contacts: json([{ name: "Priya Shah", email: "priya@northwind-audio.example" }]),
       notes: "Prefers integrated reads over pre-rolls.",
@@ -147,10 +178,10 @@ function sponsors(): Row[] {
     {
       ...base,
       id: "spn_demo0000000000000002",
-      brand: "Brightdesk",
+      name: "Brightdesk",
       domain: "brightdesk.example",
       contacts: json([
-        { name: "Tom O'Neill", email: "tom@brightdesk.example", title: "Partnerships" },
+        { name: "Tom O'Neill", email: "tom@brightdesk.example", role: "Partnerships" },
       ]),
       notes: null,
       ...stamps(BASE - 14 * DAY),
@@ -158,7 +189,7 @@ function sponsors(): Row[] {
     {
       ...base,
       id: "spn_demo0000000000000003",
-      brand: "Lumen Lights",
+      name: "Lumen Lights",
       domain: "lumenlights.example",
       contacts: json([{ email: "creators@lumenlights.example" }]),
       notes: "Sent a sample kit in October.",
@@ -181,11 +212,15 @@ function deals(): Row[] {
       id: "deal_demo000000000000001",
       sponsor_id: "spn_demo0000000000000001",
       title: "Northwind Audio: headphones integration",
-      stage: "negotiating",
+      stage_id: stageId("Negotiating"),
       value_minor: 250_000,
       probability: 60,
-      deliverables: json(["60-second integrated read", "Link in description for 30 days"]),
-      due_at: BASE + 21 * DAY,
+      payment_terms_days: 30,
+      deliverables: deliverables("deal_demo000000000000001", BASE + 21 * DAY, [
+        ["youtube", "60-second integrated read"],
+        ["youtube", "Link in description for 30 days"],
+      ]),
+      last_activity_at: BASE - 8 * DAY,
       ...stamps(BASE - 10 * DAY),
     },
     {
@@ -193,12 +228,15 @@ function deals(): Row[] {
       id: "deal_demo000000000000002",
       sponsor_id: "spn_demo0000000000000002",
       title: "Brightdesk: newsletter sponsorship (December)",
-      stage: "contracted",
+      stage_id: stageId("Contracted"),
       value_minor: 120_000,
       probability: 90,
-      deliverables: json(["Primary newsletter slot", "One LinkedIn post"]),
-      due_at: BASE + 30 * DAY,
-      close_at: BASE - 2 * DAY,
+      payment_terms_days: 30,
+      deliverables: deliverables("deal_demo000000000000002", BASE + 30 * DAY, [
+        ["newsletter", "Primary newsletter slot"],
+        ["linkedin", "One LinkedIn post"],
+      ]),
+      expected_close_at: BASE - 2 * DAY,
       ...stamps(BASE - 12 * DAY),
     },
     {
@@ -206,10 +244,12 @@ function deals(): Row[] {
       id: "deal_demo000000000000003",
       sponsor_id: "spn_demo0000000000000003",
       title: "Lumen Lights: lighting tutorial",
-      stage: "lead",
+      stage_id: stageId("Lead"),
       value_minor: null,
       probability: 20,
-      deliverables: json(["Dedicated video"]),
+      deliverables: deliverables("deal_demo000000000000003", null, [
+        ["youtube", "Dedicated video"],
+      ]),
       source: "email",
       source_message_id: "demo-msg-lumen-0001",
       ...stamps(BASE - 1 * DAY),
@@ -219,13 +259,16 @@ function deals(): Row[] {
       id: "deal_demo000000000000004",
       sponsor_id: "spn_demo0000000000000001",
       title: "Northwind Audio: podcast pre-roll (October)",
-      stage: "paid",
+      stage_id: stageId("Paid"),
       value_minor: 80_000,
       currency: "EUR",
       probability: 100,
-      deliverables: json(["30-second pre-roll on two episodes"]),
-      due_at: BASE - 25 * DAY,
-      close_at: BASE - 40 * DAY,
+      payment_terms_days: 30,
+      deliverables: deliverables("deal_demo000000000000004", BASE - 25 * DAY, [
+        ["podcast", "30-second pre-roll on two episodes"],
+      ]),
+      expected_close_at: BASE - 40 * DAY,
+      invoice_sent_at: BASE - 24 * DAY,
       paid_at: BASE - 15 * DAY,
       ...stamps(BASE - 45 * DAY),
     },
@@ -297,6 +340,7 @@ export async function demoSeedStatements(): Promise<string[]> {
       created_at: BASE - 60 * DAY,
     }),
     ...contentItems().map((row) => insert("content_items", row)),
+    ...stages().map((row) => insert("deal_stages", row)),
     ...sponsors().map((row) => insert("sponsors", row)),
     ...deals().map((row) => insert("deals", row)),
     insert("deal_activities", {
@@ -305,7 +349,7 @@ export async function demoSeedStatements(): Promise<string[]> {
       deal_id: "deal_demo000000000000001",
       kind: "stage_change",
       body: "Moved to negotiating after the intro call.",
-      metadata: json({ from: "lead", to: "negotiating" }),
+      metadata: json({ from: stageId("Lead"), to: stageId("Negotiating") }),
       actor_id: USER_ID,
       created_at: BASE - 8 * DAY,
     }),

@@ -14,6 +14,8 @@ export type IdPrefix =
   | "var"
   | "spn"
   | "deal"
+  | "stg"
+  | "dlv"
   | "act"
   | "fu"
   | "sub"

@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { is } from "drizzle-orm";
 import { getTableConfig, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_STAGES } from "../../shared/crm";
 import * as schema from "../db/schema";
 import { DEMO_EMAIL, DEMO_PASSWORD, demoSeedStatements } from "../db/seed";
 import { api, uniqueIp } from "./helpers";
@@ -263,5 +264,84 @@ describe("demo seed", () => {
     expect(await snapshotAllTables()).toEqual(before);
     const detail = await api(`/api/workspaces/${workspace.id}`, { token });
     expect(detail.body.data.name).toBe("Renamed by the creator");
+  });
+});
+
+describe("0002_crm_pipeline converts the CRM data already there", () => {
+  it("gives every workspace the default stages and moves deals, deliverables and sponsors to the new shape", async () => {
+    const db = env.MIGRATION_DB;
+    const crm = env.TEST_MIGRATIONS.findIndex((migration) => migration.name.startsWith("0002_"));
+    expect(crm).toBeGreaterThan(0);
+    await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, crm));
+    const before = Date.UTC(2026, 9, 1);
+    await db.batch([
+      db.prepare("INSERT INTO users (id, email) VALUES ('usr_m', 'm@example.com')"),
+      db.prepare("INSERT INTO workspaces (id, name) VALUES ('ws_m1', 'One'), ('ws_m2', 'Two')"),
+      db.prepare(
+        "INSERT INTO sponsors (id, workspace_id, brand, domain) VALUES ('spn_m', 'ws_m1', 'Acme', 'acme.example')",
+      ),
+      db
+        .prepare(
+          `INSERT INTO deals (id, workspace_id, sponsor_id, title, stage, deliverables, due_at, close_at, source)
+         VALUES ('deal_m1', 'ws_m1', 'spn_m', 'Headphones', 'negotiating', '["60-second read","Link for 30 days"]', ?, ?, 'extension'),
+                ('deal_m2', 'ws_m2', NULL, 'Paid one', 'paid', '[]', NULL, NULL, 'email')`,
+        )
+        .bind(before + 86_400_000, before),
+      db.prepare(
+        "INSERT INTO deal_activities (id, workspace_id, deal_id, kind, body) VALUES ('act_m', 'ws_m1', 'deal_m1', 'note', 'kept')",
+      ),
+    ]);
+
+    await applyD1Migrations(db, env.TEST_MIGRATIONS);
+
+    const stages = (
+      await db
+        .prepare(
+          "SELECT workspace_id, name, kind, position FROM deal_stages ORDER BY workspace_id, position",
+        )
+        .all<{ workspace_id: string; name: string; kind: string; position: number }>()
+    ).results;
+    for (const workspaceId of ["ws_m1", "ws_m2"]) {
+      expect(
+        stages
+          .filter((stage) => stage.workspace_id === workspaceId)
+          .map(({ name, kind }) => ({ name, kind })),
+      ).toEqual(DEFAULT_STAGES);
+    }
+    const deals = (
+      await db
+        .prepare(
+          "SELECT d.id, s.name AS stage, s.workspace_id AS stage_ws, d.deliverables, d.expected_close_at, d.source, d.field_sources FROM deals d JOIN deal_stages s ON s.id = d.stage_id ORDER BY d.id",
+        )
+        .all<Record<string, unknown>>()
+    ).results;
+    expect(
+      deals.map(({ id, stage, stage_ws, source }) => ({ id, stage, stage_ws, source })),
+    ).toEqual([
+      { id: "deal_m1", stage: "Negotiating", stage_ws: "ws_m1", source: "manual" },
+      { id: "deal_m2", stage: "Paid", stage_ws: "ws_m2", source: "email" },
+    ]);
+    expect(deals[0]?.expected_close_at).toBe(before);
+    expect(deals[0]?.field_sources).toBe("{}");
+    const deliverables = JSON.parse(String(deals[0]?.deliverables));
+    expect(deliverables).toEqual([
+      expect.objectContaining({
+        platform: "other",
+        kind: "60-second read",
+        draftDueAt: before + 86_400_000,
+        done: false,
+        contentId: null,
+      }),
+      expect.objectContaining({ platform: "other", kind: "Link for 30 days", done: false }),
+    ]);
+    expect(new Set(deliverables.map((d: { id: string }) => d.id)).size).toBe(2);
+    expect(JSON.parse(String(deals[1]?.deliverables))).toEqual([]);
+    // The sponsor's brand is its name now; activities survive (deals were never rebuilt).
+    expect(await db.prepare("SELECT name FROM sponsors WHERE id = 'spn_m'").first("name")).toBe(
+      "Acme",
+    );
+    expect(
+      await db.prepare("SELECT body FROM deal_activities WHERE id = 'act_m'").first("body"),
+    ).toBe("kept");
   });
 });

@@ -3,15 +3,17 @@
  * updating and deleting it. Who may do what (admin to update, owner to delete) is checked by
  * the caller before these run; here is what each does to the data, with its audit entry.
  */
+
 import { count } from "drizzle-orm";
 import type { z } from "zod";
+import { DEFAULT_STAGES } from "../../shared/crm";
 import type { PlanId } from "../../shared/plans";
 import type { Role } from "../../shared/roles";
 import type { BrandVoice, updateWorkspaceSchema, WorkspaceSettings } from "../../shared/workspaces";
 import { audit, auditOutsideWorkspaces } from "../db/audit";
 import type { Db } from "../db/client";
 import { listMemberships } from "../db/cross-workspace";
-import { workspaceMembers, workspaces } from "../db/schema";
+import { dealStages, workspaceMembers, workspaces } from "../db/schema";
 import { WorkspaceScope } from "../db/scope";
 import type { Actor, WorkspaceContext } from "../db/workspace-context";
 import { notFound } from "../errors";
@@ -51,6 +53,11 @@ export function workspaceCreation(
       .insert(workspaces)
       .values({ id: workspace.id, name: workspace.name, createdBy: workspace.ownerId }),
     scope.insert(workspaceMembers, { userId: workspace.ownerId, role: "owner" }),
+    // Every workspace starts with the default pipeline (shared/crm.ts DEFAULT_STAGES).
+    scope.insert(
+      dealStages,
+      DEFAULT_STAGES.map((stage, position) => ({ id: newId("stg"), ...stage, position })),
+    ),
     audit(scope, {
       actorId: workspace.ownerId,
       action: "workspace.created",

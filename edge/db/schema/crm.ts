@@ -1,15 +1,36 @@
-/** The sponsorship CRM (reshaped by the CRM issue: stages become per-workspace data). */
+/** The sponsorship CRM: pipeline stages, sponsors, deals, their activities and follow-ups. */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  ACTIVITY_KINDS,
+  DEAL_SOURCES,
+  type FieldOrigin,
+  type SponsorContact,
+  STAGE_KINDS,
+} from "../../../shared/crm";
 import { users } from "./accounts";
 import { createdAt, json, time, updatedAt } from "./columns";
 import { workspaces } from "./workspaces";
 
-export interface SponsorContact {
-  name?: string;
-  email: string;
-  title?: string;
-}
+/**
+ * A stage of a workspace's deal pipeline. Its `kind` (shared/crm.ts STAGE_KINDS) is what totals
+ * and follow-ups read; the name is the workspace's own.
+ */
+export const dealStages = sqliteTable(
+  "deal_stages",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: STAGE_KINDS }).notNull(),
+    position: integer("position").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("deal_stages_pipeline").on(t.workspaceId, t.position)],
+);
 
 export const sponsors = sqliteTable(
   "sponsors",
@@ -18,29 +39,37 @@ export const sponsors = sqliteTable(
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
-    brand: text("brand").notNull(),
-    /** Email domain, lower-case: captured emails are matched to sponsors by it. */
+    name: text("name").notNull(),
+    /** Company email domain, lower-case (never a free-mail domain): how emails find the sponsor. */
     domain: text("domain"),
     contacts: json<SponsorContact[]>("contacts").notNull().default(sql`'[]'`),
     notes: text("notes"),
+    /** Soft delete: restorable for 30 days, then housekeeping removes it. */
+    deletedAt: time("deleted_at"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    index("sponsors_brand").on(t.workspaceId, t.brand),
-    uniqueIndex("sponsors_domain").on(t.workspaceId, t.domain).where(sql`domain IS NOT NULL`),
+    index("sponsors_name").on(t.workspaceId, t.name, t.id),
+    uniqueIndex("sponsors_domain")
+      .on(t.workspaceId, t.domain)
+      .where(sql`domain IS NOT NULL AND deleted_at IS NULL`),
+    index("sponsors_created_by").on(t.createdBy),
+    index("sponsors_deleted").on(t.deletedAt).where(sql`deleted_at IS NOT NULL`),
   ],
 );
 
-export const DEAL_STAGES = [
-  "lead",
-  "negotiating",
-  "contracted",
-  "delivering",
-  "invoiced",
-  "paid",
-  "lost",
-] as const;
+export interface StoredDeliverable {
+  id: string;
+  platform: string;
+  kind: string;
+  draftDueAt: number | null;
+  approvedAt: number | null;
+  liveAt: number | null;
+  done: boolean;
+  contentId: string | null;
+}
 
 export const deals = sqliteTable(
   "deals",
@@ -51,36 +80,62 @@ export const deals = sqliteTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     sponsorId: text("sponsor_id").references(() => sponsors.id, { onDelete: "set null" }),
     title: text("title").notNull(),
-    stage: text("stage", { enum: DEAL_STAGES }).notNull().default("lead"),
-    /** Integer minor units (cents) in `currency`. */
+    /**
+     * Every write sets it; the column stays nullable because D1 cannot rebuild `deals` (foreign
+     * keys cannot be switched off there, and dropping the old table would cascade into its
+     * activities and follow-ups), and SQLite adds a NOT NULL column only with a default.
+     */
+    stageId: text("stage_id").references(() => dealStages.id, { onDelete: "restrict" }),
+    /** Integer minor units (ISO 4217) in `currency`. */
     valueMinor: integer("value_minor"),
     currency: text("currency").notNull().default("USD"),
     /** 0–100. */
     probability: integer("probability"),
-    deliverables: json<string[]>("deliverables").notNull().default(sql`'[]'`),
-    dueAt: time("due_at"),
-    closeAt: time("close_at"),
+    paymentTermsDays: integer("payment_terms_days"),
+    poNumber: text("po_number"),
+    usageRights: json<{ term: string | null; channels: string[]; paidUsage: boolean }>(
+      "usage_rights",
+    ),
+    exclusivity: json<{ category: string | null; until: number | null }>("exclusivity"),
+    deliverables: json<StoredDeliverable[]>("deliverables").notNull().default(sql`'[]'`),
+    revisionRounds: integer("revision_rounds"),
+    expectedCloseAt: time("expected_close_at"),
+    invoiceSentAt: time("invoice_sent_at"),
     paidAt: time("paid_at"),
-    source: text("source", { enum: ["manual", "email", "extension"] })
-      .notNull()
-      .default("manual"),
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
+    source: text("source", { enum: DEAL_SOURCES }).notNull().default("manual"),
     /** Gmail message id: capturing the same email twice finds the first deal. */
     sourceMessageId: text("source_message_id"),
-    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
+    sourceThreadId: text("source_thread_id"),
+    /** SHA-256 of sender, subject and date: the same email captured from two mailboxes. */
+    sourceFingerprint: text("source_fingerprint"),
+    fieldSources: json<Partial<Record<string, FieldOrigin>>>("field_sources")
+      .notNull()
+      .default(sql`'{}'`),
+    /** The last activity's time: stale deals are found by it. */
+    lastActivityAt: time("last_activity_at"),
+    deletedAt: time("deleted_at"),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    index("deals_list").on(t.workspaceId, t.updatedAt, t.id),
-    index("deals_pipeline").on(t.workspaceId, t.stage, t.updatedAt, t.id),
-    index("deals_due").on(t.workspaceId, t.dueAt),
+    index("deals_list").on(t.workspaceId, t.updatedAt, t.id).where(sql`deleted_at IS NULL`),
+    index("deals_stage").on(t.workspaceId, t.stageId, t.updatedAt, t.id),
+    index("deals_stage_fk").on(t.stageId),
     index("deals_sponsor").on(t.sponsorId),
     index("deals_owner").on(t.ownerId),
     index("deals_created_by").on(t.createdBy),
     uniqueIndex("deals_source_message")
       .on(t.workspaceId, t.sourceMessageId)
-      .where(sql`source_message_id IS NOT NULL`),
+      .where(sql`source_message_id IS NOT NULL AND deleted_at IS NULL`),
+    index("deals_source_thread")
+      .on(t.workspaceId, t.sourceThreadId)
+      .where(sql`source_thread_id IS NOT NULL`),
+    index("deals_source_fingerprint")
+      .on(t.workspaceId, t.sourceFingerprint)
+      .where(sql`source_fingerprint IS NOT NULL`),
+    index("deals_deleted").on(t.deletedAt).where(sql`deleted_at IS NOT NULL`),
   ],
 );
 
@@ -94,9 +149,7 @@ export const dealActivities = sqliteTable(
     dealId: text("deal_id")
       .notNull()
       .references(() => deals.id, { onDelete: "cascade" }),
-    kind: text("kind", {
-      enum: ["note", "stage_change", "email_captured", "followup_sent", "ai_extracted"],
-    }).notNull(),
+    kind: text("kind", { enum: ACTIVITY_KINDS }).notNull(),
     body: text("body"),
     metadata: json<Record<string, unknown>>("metadata"),
     actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),

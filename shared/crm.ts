@@ -1,0 +1,314 @@
+/**
+ * The sponsorship CRM's contracts: sponsors, the per-workspace deal pipeline (stages), deals with
+ * their terms and deliverables, and deal activities. Money is an integer in the currency's minor
+ * units (ISO 4217: cents for USD, none for JPY) with its ISO 4217 code; instants are ISO 8601,
+ * answered in UTC. The Gmail capture and the reminder jobs are built on these shapes.
+ */
+import { z } from "zod";
+import { emailSchema } from "./auth";
+import { calendarBoundSchema, isoTimeSchema } from "./content";
+import { idSchema } from "./ids";
+import { PAGE_LIMIT_MAX } from "./limits";
+import { PLATFORM_IDS } from "./platform-ids";
+import { cleanText } from "./text";
+
+/** Text a person writes, cleaned first (shared/text.ts), then trimmed and measured. */
+const clean = (schema: z.ZodString) => z.string().transform(cleanText).pipe(schema);
+
+// ─── Stages ──────────────────────────────────────────────────────────────────
+
+/**
+ * What a stage means, whatever the workspace calls it: totals, follow-ups and reminders key on
+ * the kind, never on a stage's name. `won` covers contracted work not yet paid.
+ */
+export const STAGE_KINDS = ["open", "won", "paid", "lost"] as const;
+export const stageKindSchema = z.enum(STAGE_KINDS);
+export type StageKind = z.infer<typeof stageKindSchema>;
+
+/** The pipeline every new workspace starts with, in order. */
+export const DEFAULT_STAGES: readonly { name: string; kind: StageKind }[] = [
+  { name: "Lead", kind: "open" },
+  { name: "Contacted", kind: "open" },
+  { name: "Negotiating", kind: "open" },
+  { name: "Contracted", kind: "won" },
+  { name: "Delivering", kind: "won" },
+  { name: "Delivered", kind: "won" },
+  { name: "Invoiced", kind: "won" },
+  { name: "Paid", kind: "paid" },
+  { name: "Lost", kind: "lost" },
+];
+
+export const MAX_STAGES = 30;
+
+export interface Stage {
+  id: string;
+  name: string;
+  kind: StageKind;
+  /** 0-based order in the pipeline. */
+  position: number;
+}
+
+/**
+ * `PUT /api/deals/stages`: the whole ordered list. A stage with an `id` is kept (renamed or
+ * moved), one without is added, and a stage of the workspace missing from the list is removed
+ * (refused while it holds deals). Each kind must keep at least one stage.
+ */
+export const putStagesSchema = z.object({
+  stages: z
+    .array(
+      z.object({
+        id: idSchema.optional(),
+        name: clean(z.string().trim().min(1).max(40)),
+        kind: stageKindSchema,
+      }),
+    )
+    .min(STAGE_KINDS.length)
+    .max(MAX_STAGES),
+});
+
+// ─── Money ───────────────────────────────────────────────────────────────────
+
+/** An ISO 4217 alphabetic code the runtime knows (`Intl.supportedValuesOf("currency")`). */
+export const currencySchema = z
+  .string()
+  .trim()
+  .transform((code) => code.toUpperCase())
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Z]{3}$/, "Use an ISO 4217 code such as USD or EUR")
+      .refine((code) => KNOWN_CURRENCIES.has(code), "Not an ISO 4217 currency code"),
+  );
+const KNOWN_CURRENCIES = new Set<string>(Intl.supportedValuesOf("currency"));
+
+/** An amount in minor units: a deal of $2,500.00 is 250000. Negative values are credits. */
+export const minorUnitsSchema = z
+  .number()
+  .int("Use whole minor units (cents)")
+  .min(-1_000_000_000_000)
+  .max(1_000_000_000_000);
+
+// ─── Sponsors ────────────────────────────────────────────────────────────────
+
+export const sponsorContactSchema = z.object({
+  name: clean(z.string().trim().max(100)).optional(),
+  email: emailSchema,
+  role: clean(z.string().trim().max(100)).optional(),
+  /** An agency contact writes for several brands: its domain never identifies the sponsor. */
+  agency: z.boolean().optional(),
+});
+export type SponsorContact = z.infer<typeof sponsorContactSchema>;
+
+/** A company domain (`brand.com`), lower-cased; free-mail domains are refused (use contacts). */
+export const sponsorDomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "Not a domain name");
+
+export const createSponsorSchema = z.object({
+  name: clean(z.string().trim().min(1).max(200)),
+  domain: sponsorDomainSchema.nullable().optional(),
+  contacts: z.array(sponsorContactSchema).max(50).optional(),
+  notes: clean(z.string().max(10_000)).nullable().optional(),
+});
+export type CreateSponsorInput = z.input<typeof createSponsorSchema>;
+
+export const updateSponsorSchema = createSponsorSchema
+  .partial()
+  .refine((v) => Object.values(v).some((field) => field !== undefined), {
+    message: "Send at least one field to change",
+  });
+
+/** `POST /api/sponsors/:id/merge`: the deals and contacts of `sourceId` move to `:id`. */
+export const mergeSponsorsSchema = z.object({ sourceId: idSchema });
+
+export const listSponsorsQuerySchema = z.object({
+  q: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export interface Sponsor {
+  id: string;
+  name: string;
+  domain: string | null;
+  contacts: SponsorContact[];
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Money per currency: never summed across currencies. */
+export type TotalsByCurrency = Record<string, { count: number; valueMinor: number }>;
+
+// ─── Deals ───────────────────────────────────────────────────────────────────
+
+/** Where a deliverable goes live: the repurposing platforms plus the ones sponsors also buy. */
+export const DELIVERABLE_PLATFORMS = [
+  ...PLATFORM_IDS,
+  "podcast",
+  "twitch",
+  "blog",
+  "other",
+] as const;
+export const deliverablePlatformSchema = z.enum(DELIVERABLE_PLATFORMS);
+
+export const deliverableSchema = z.object({
+  /** Kept when editing a deliverable; the server gives new ones an id. */
+  id: idSchema.optional(),
+  platform: deliverablePlatformSchema,
+  /** What is delivered, in the sponsor's words: "60-second integrated read". */
+  kind: clean(z.string().trim().min(1).max(200)),
+  draftDueAt: isoTimeSchema.nullable().optional(),
+  approvedAt: isoTimeSchema.nullable().optional(),
+  liveAt: isoTimeSchema.nullable().optional(),
+  done: z.boolean().optional(),
+  /** The content item that delivers it, once planned. */
+  contentId: idSchema.nullable().optional(),
+});
+
+export const usageRightsSchema = z.object({
+  /** How long the sponsor may use the content: "30 days", "perpetual". */
+  term: clean(z.string().trim().max(200)).nullable().optional(),
+  channels: z
+    .array(clean(z.string().trim().min(1).max(100)))
+    .max(20)
+    .optional(),
+  /** Paid usage (whitelisting, ads from the creator's handle). */
+  paidUsage: z.boolean().optional(),
+});
+
+export const exclusivitySchema = z.object({
+  category: clean(z.string().trim().max(200)).nullable().optional(),
+  until: isoTimeSchema.nullable().optional(),
+});
+
+export const DEAL_SOURCES = ["manual", "email"] as const;
+export const FIELD_SOURCES = ["ai", "heuristic", "person"] as const;
+export type FieldSource = (typeof FIELD_SOURCES)[number];
+
+/** Where a deal field's value came from, and how sure the reader was (0–1). */
+export interface FieldOrigin {
+  source: FieldSource;
+  confidence: number;
+}
+
+export const createDealSchema = z.object({
+  sponsorId: idSchema.nullable().optional(),
+  title: clean(z.string().trim().min(1).max(300)),
+  /** Defaults to the first stage of the pipeline. */
+  stageId: idSchema.optional(),
+  valueMinor: minorUnitsSchema.nullable().optional(),
+  currency: currencySchema.optional(),
+  probability: z.number().int().min(0).max(100).nullable().optional(),
+  /** Net 30 is 30. */
+  paymentTermsDays: z.number().int().min(0).max(365).nullable().optional(),
+  poNumber: clean(z.string().trim().max(100)).nullable().optional(),
+  usageRights: usageRightsSchema.optional(),
+  exclusivity: exclusivitySchema.optional(),
+  deliverables: z.array(deliverableSchema).max(50).optional(),
+  revisionRounds: z.number().int().min(0).max(20).nullable().optional(),
+  expectedCloseAt: isoTimeSchema.nullable().optional(),
+  invoiceSentAt: isoTimeSchema.nullable().optional(),
+  paidAt: isoTimeSchema.nullable().optional(),
+  ownerId: idSchema.nullable().optional(),
+});
+export type CreateDealInput = z.input<typeof createDealSchema>;
+
+/** Every field may change; a field set by a person is never overwritten by a later extraction. */
+export const updateDealSchema = createDealSchema
+  .partial()
+  .refine((v) => Object.values(v).some((field) => field !== undefined), {
+    message: "Send at least one field to change",
+  });
+
+export const DEAL_SORTS = ["updated", "created", "value", "expectedClose"] as const;
+
+export const listDealsQuerySchema = z
+  .object({
+    stageId: idSchema.optional(),
+    sponsorId: idSchema.optional(),
+    ownerId: idSchema.optional(),
+    currency: currencySchema.optional(),
+    sourceMessageId: z.string().trim().min(1).max(200).optional(),
+    sourceThreadId: z.string().trim().min(1).max(200).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    /** On `expectedCloseAt`: inclusive from, exclusive to (a plain date is its UTC day's start). */
+    closeFrom: calendarBoundSchema.optional(),
+    closeTo: calendarBoundSchema.optional(),
+    sort: z.enum(DEAL_SORTS).default("updated"),
+    order: z.enum(["asc", "desc"]).default("desc"),
+    limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .refine(
+    (query) =>
+      !query.closeFrom ||
+      !query.closeTo ||
+      Date.parse(query.closeFrom) <= Date.parse(query.closeTo),
+    { message: "closeFrom must not be after closeTo", path: ["closeFrom"] },
+  );
+
+export interface Deliverable {
+  id: string;
+  platform: (typeof DELIVERABLE_PLATFORMS)[number];
+  kind: string;
+  draftDueAt: string | null;
+  approvedAt: string | null;
+  liveAt: string | null;
+  done: boolean;
+  contentId: string | null;
+}
+
+export interface Deal {
+  id: string;
+  sponsorId: string | null;
+  title: string;
+  stageId: string;
+  valueMinor: number | null;
+  currency: string;
+  probability: number | null;
+  paymentTermsDays: number | null;
+  poNumber: string | null;
+  usageRights: { term: string | null; channels: string[]; paidUsage: boolean };
+  exclusivity: { category: string | null; until: string | null };
+  deliverables: Deliverable[];
+  revisionRounds: number | null;
+  expectedCloseAt: string | null;
+  invoiceSentAt: string | null;
+  paidAt: string | null;
+  ownerId: string | null;
+  source: (typeof DEAL_SOURCES)[number];
+  sourceMessageId: string | null;
+  sourceThreadId: string | null;
+  fieldSources: Partial<Record<string, FieldOrigin>>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// ─── Activities ──────────────────────────────────────────────────────────────
+
+export const ACTIVITY_KINDS = [
+  "note",
+  "stage_change",
+  "email_captured",
+  "followup_created",
+  "followup_sent",
+  "followup_snoozed",
+  "field_corrected",
+] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export const createNoteSchema = z.object({ body: clean(z.string().trim().min(1).max(10_000)) });
+
+export interface Activity {
+  id: string;
+  dealId: string;
+  kind: ActivityKind;
+  body: string | null;
+  metadata: Record<string, unknown> | null;
+  actorId: string | null;
+  createdAt: string;
+}
