@@ -127,7 +127,8 @@ export const mergeSponsorsSchema = z.object({ sourceId: idSchema });
 export const listSponsorsQuerySchema = z.object({
   q: z.string().trim().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(50),
-  cursor: z.string().max(200).optional(),
+  /** Longer than other lists' cursors: it carries the last name (up to 200 characters). */
+  cursor: z.string().max(1000).optional(),
 });
 
 export interface Sponsor {
@@ -142,6 +143,21 @@ export interface Sponsor {
 
 /** Money per currency: never summed across currencies. */
 export type TotalsByCurrency = Record<string, { count: number; valueMinor: number }>;
+
+/** A live deal of a sponsor, as `GET /api/sponsors/:id` lists it. */
+export interface SponsorDealSummary {
+  id: string;
+  title: string;
+  stageId: string | null;
+  valueMinor: number | null;
+  currency: string;
+}
+
+/** `GET /api/sponsors/:id` (and the answer of a merge): the sponsor, its live deals and totals. */
+export interface SponsorDetail extends Sponsor {
+  deals: SponsorDealSummary[];
+  totals: TotalsByCurrency;
+}
 
 // ─── Deals ───────────────────────────────────────────────────────────────────
 
@@ -302,6 +318,12 @@ export const ACTIVITY_KINDS = [
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export const createNoteSchema = z.object({ body: clean(z.string().trim().min(1).max(10_000)) });
+
+/** `GET /api/deals/:id/activities`: newest first, keyset pages. */
+export const listActivitiesQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(50),
+  cursor: z.string().max(200).optional(),
+});
 
 export interface Activity {
   id: string;

@@ -6,23 +6,28 @@
  *    Audio" in the signature) that matches the sender's domain (0.9); named without a matching
  *    domain (0.6).
  * 3. The sender's domain alone, when it is not a free-mail domain: "northwind.com" → "Northwind"
- *    (0.5). Free-mail domains (gmail.com, outlook.com, gmx.de, …) come from the maintained list of
- *    the free-email-domains package; two brands writing from Gmail say nothing by their domain.
+ *    (0.5). Free-mail domains (gmail.com, outlook.com, gmx.de, …) are the CRM's one list
+ *    (`free-mail.ts`, the maintained email-providers list); a Gmail address says nothing
+ *    about a brand.
  */
-import freeEmailDomains from "free-email-domains/domains.json";
-
-const FREE_MAIL = new Set<string>(freeEmailDomains as string[]);
+import { isFreeMailDomain } from "./free-mail";
 
 /** Second-level labels under which companies register (example.co.uk, example.com.au). */
-const PUBLIC_SECOND_LEVEL = new Set(["co", "com", "net", "org", "gov", "ac", "gob", "edu", "ne", "or"]);
+const PUBLIC_SECOND_LEVEL = new Set([
+  "co",
+  "com",
+  "net",
+  "org",
+  "gov",
+  "ac",
+  "gob",
+  "edu",
+  "ne",
+  "or",
+]);
 
 export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-}
-
-export function isFreeMailDomain(domain: string): boolean {
-  const lower = domain.toLowerCase();
-  return FREE_MAIL.has(lower);
 }
 
 /** The company label of a domain: "mail.northwind.com" → "northwind", "acme.co.uk" → "acme". */
@@ -44,7 +49,11 @@ export function countryOf(domain: string): string | null {
 export function normaliseName(name: string): string {
   return name
     .toLowerCase()
-    .replace(/\b(?:inc|ltd|llc|gmbh|ag|sas|sarl|sa|s\.?l|s\.?a|co|corp|limited|plc|bv|oy)\b\.?/g, "")
+    .replace(/&/g, "and")
+    .replace(
+      /\b(?:inc|ltd|llc|gmbh|ag|sas|sarl|sa|s\.?l|s\.?a|co|corp|limited|plc|bv|oy)\b\.?/g,
+      "",
+    )
     .normalize("NFD")
     .replace(/[^a-z0-9]/g, "");
 }
@@ -58,19 +67,29 @@ export function nameMatchesDomain(name: string, domain: string): boolean {
 }
 
 /** A brand name: one to four capitalised words (letters, digits, &, ', -, .), e.g. "Sol y Mar". */
-const NAME = "([A-Z0-9ÀÁÂÄÇÉÈÊËÍÎÏÑÓÔÖÚÛÜ][\\p{L}\\d&'’.+-]{0,30}(?:[ \\u00A0](?:(?:y|&|and|et|und|de|du|des|la|le|of)[ \\u00A0])?[A-Z0-9ÀÁÂÄÇÉÈÊËÍÎÏÑÓÔÖÚÛÜ][\\p{L}\\d&'’.+-]{0,30}){0,3})";
+const NAME =
+  "([A-Z0-9ÀÁÂÄÇÉÈÊËÍÎÏÑÓÔÖÚÛÜ][\\p{L}\\d&'’.+-]{0,30}(?:[ \\u00A0](?:(?:y|&|and|et|und|de|du|des|la|le|of)[ \\u00A0])?[A-Z0-9ÀÁÂÄÇÉÈÊËÍÎÏÑÓÔÖÚÛÜ][\\p{L}\\d&'’.+-]{0,30}){0,3})";
 
 const CLIENT = new RegExp(
-  `(?:on behalf of (?:our client |my client |our partner )?|our client,? |pour le compte de (?:notre client )?|de la part de (?:notre client )?|notre client,? |im Auftrag (?:von|unseres Kunden) |unser(?:em)? Kunden? |en nombre de (?:nuestro cliente )?|nuestro cliente,? )${NAME}`,
+  `(?:[Oo]n behalf of (?:our client |my client |our partner )?|[Oo]ur client,? |[Pp]our le compte de (?:notre client )?|[Dd]e la part de (?:notre client )?|[Nn]otre client,? |[Ii]m Auftrag (?:von|unseres Kunden) |[Uu]nser(?:em)? Kunden? |[Ee]n nombre de (?:nuestro cliente )?|[Nn]uestro cliente,? )${NAME}`,
   "u",
 );
 const INTRO = new RegExp(
-  `(?:\\b(?:I'm|I am|this is|my name is|we're|we are)\\b[^.!?\\n]{0,40}?\\b(?:from|at|with|of)|\\b(?:je suis|je m'appelle|ici)\\b[^.!?\\n]{0,40}?\\b(?:chez|de)|\\b(?:ich bin|mein Name ist|hier ist)\\b[^.!?\\n]{0,40}?\\b(?:von|bei)|\\b(?:soy|me llamo)\\b[^.!?\\n]{0,40}?\\b(?:de|en))[ \\u00A0]${NAME}`,
+  `(?:\\b(?:I'm|I am|this is|my name is|we're|we are|here)\\b[^.!?\\n]{0,40}?\\b(?:from|at|with|of)|\\b(?:je suis|je m'appelle|ici)\\b[^.!?\\n]{0,40}?\\b(?:chez|de)|\\b(?:ich bin|mein Name ist|hier ist)\\b[^.!?\\n]{0,40}?\\b(?:von|bei)|\\b(?:soy|me llamo)\\b[^.!?\\n]{0,40}?\\b(?:de|en))[ \\u00A0]${NAME}`,
   "u",
 );
 /** A signature line that names a company after a title: "Partnerships | Northwind", "Head of Growth @ Lumina". */
-const SIGNATURE_COMPANY = new RegExp(`(?:\\||@|·|–|—|,| at | chez | bei | en )[ \\u00A0]*${NAME}[ \\u00A0]*$`, "u");
-const COMPANY_FORM = /\b(?:Inc|Ltd|LLC|GmbH|AG|SAS|SARL|S\.L\.|S\.A\.|Corp|Limited|PLC|BV)\b\.?$/;
+const SIGNATURE_COMPANY = new RegExp(
+  `(?:\\||@|·|–|—|,| at | chez | bei | en )[ \\u00A0]*${NAME}[ \\u00A0]*$`,
+  "u",
+);
+const COMPANY_FORM =
+  /,?[ \u00A0](?:Inc|Ltd|LLC|GmbH|AG|SAS|SARL|S\.L\.|S\.A\.|Corp|Limited|PLC|BV)\.?$/;
+/** A sentence that starts (after a greeting) with a name and a verb: "Pasta Lab would like…", "yo Sam, Moss & Oak here." */
+const LEAD = new RegExp(
+  `^(?:(?:hi|hey|hello|yo|dear|bonjour|salut|hallo|hola)[ \\u00A0]\\p{L}+,[ \\u00A0])?${NAME}[ \\u00A0](?:would|will|is|are|has|have|wants|works|can|could|here|souhaite|aimerait|voudrait|propose|möchte|würde|bietet|quiere|quisiera|busca)(?![\\p{L}])`,
+  "gmu",
+);
 const NOT_A_BRAND = new Set([
   "I",
   "We",
@@ -96,12 +115,15 @@ export interface BrandGuess {
 }
 
 function cleanName(raw: string): string | null {
-  // Trailing words that are not part of a name: "Lumina Labs and", "Northwind. We".
+  // Trailing words that are not part of a name ("Lumina Labs and"), and company forms ("Ltd").
   const name = raw
     .replace(/[.,;:'’]+$/, "")
     .replace(/[ \u00A0](?:and|et|und|y|de|du|des|la|le|of|&)$/i, "")
+    .replace(COMPANY_FORM, "")
+    .replace(/[.,;:'’ \u00A0]+$/, "")
     .trim();
-  if (name.length < 2 || NOT_A_BRAND.has(name) || NOT_A_BRAND.has(name.split(" ")[0] ?? "")) return null;
+  if (name.length < 2 || NOT_A_BRAND.has(name) || NOT_A_BRAND.has(name.split(" ")[0] ?? ""))
+    return null;
   return name;
 }
 
@@ -138,13 +160,24 @@ export function guessBrand(
   }
   const names = named.map(cleanName).filter((name): name is string => name !== null);
   if (companyDomain) {
-    const matching = names.find((name) => nameMatchesDomain(name, companyDomain));
+    // A name leading a sentence counts only when the sender's domain confirms it.
+    const leads = [...text.slice(0, 5_000).matchAll(LEAD)].map((match) =>
+      cleanName(match[1] as string),
+    );
+    const matching = [...names, ...leads].find(
+      (name) => name !== null && nameMatchesDomain(name, companyDomain),
+    );
     if (matching) return { value: matching, confidence: 0.9 };
   }
   if (names[0]) return { value: names[0], confidence: 0.6 };
   if (companyDomain) {
-    const label = companyLabel(companyDomain);
-    return { value: label.charAt(0).toUpperCase() + label.slice(1), confidence: 0.5 };
+    // "lumen-lamps.com" → "Lumen Lamps": each part of the label capitalised.
+    const label = companyLabel(companyDomain)
+      .split("-")
+      .filter((part) => part !== "")
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join(" ");
+    return { value: label, confidence: 0.5 };
   }
   return null;
 }

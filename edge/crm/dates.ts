@@ -87,7 +87,7 @@ const MONTH_ALTERNATION = Object.keys(MONTHS)
 const NOT_LETTER_BEFORE = "(?<![\\p{L}\\d])";
 /** "3 March", "3rd of March 2027", "3 mars 2026", "15. März", "3 de marzo de 2026". */
 const DAY_MONTH = new RegExp(
-  `${NOT_LETTER_BEFORE}(\\d{1,2})(?:st|nd|rd|th|er|\\.)?[ \\u00A0]{1,2}(?:of[ \\u00A0]|de[ \\u00A0])?(${MONTH_ALTERNATION})\\.?(?!\\p{L})(?:,?[ \\u00A0]{1,2}(?:de[ \\u00A0])?(\\d{4})(?!\\d))?`,
+  `${NOT_LETTER_BEFORE}(\\d{1,2})(?:st|nd|rd|th|er|\\.)?[ \\u00A0]{1,2}(?:of[ \\u00A0]|de[ \\u00A0])?(${MONTH_ALTERNATION})(?:\\.(?=[ \\u00A0]\\d{4}))?(?!\\p{L})(?:,?[ \\u00A0]{1,2}(?:de[ \\u00A0])?(\\d{4})(?!\\d))?`,
   "giu",
 );
 /** "March 3", "Mar 3rd, 2026", "März 3". */
@@ -97,7 +97,7 @@ const MONTH_DAY = new RegExp(
 );
 const ISO_DATE = /(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])/g;
 const SLASH_DATE = /(?<![\d/.,])(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?(?![\d/])/g;
-const DOT_DATE = /(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?(?![\d.,])/g;
+const DOT_DATE = /(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})?(?![\d,]|\.\d)/g;
 /** A numeric date is read only after a word that introduces a date ("by 03/04", "le 15.03."). */
 const NUMERIC_CUE =
   /(?:\b(?:by|before|on|due|until|till|deadline|date|from|le|avant|au|am|bis|zum|vom|el|para|hasta|antes del?|del?)|:)[ \u00A0]{0,2}$/i;
@@ -140,7 +140,10 @@ const NUMBER_WORDS: Record<string, number> = {
 const COUNT = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join("|")})`;
 
 const UNIT_WORDS: [RegExp, TimeUnit][] = [
-  [/^(?:business|working)[ \u00A0]days?$|^jours?[ \u00A0]ouvr|^Werktage?n?$|^días?[ \u00A0]hábiles$/i, "business-day"],
+  [
+    /^(?:business|working)[ \u00A0]days?$|^jours?[ \u00A0]ouvr|^Werktage?n?$|^días?[ \u00A0]hábiles$/i,
+    "business-day",
+  ],
   [/^(?:days?|jours?|Tage?n?|días?|dias?)$/i, "day"],
   [/^(?:weeks?|semaines?|Wochen?|semanas?)$/i, "week"],
   [/^(?:months?|mois|Monate?n?|meses|mes)$/i, "month"],
@@ -154,10 +157,13 @@ const EVENT_WORDS: [RegExp, DealEvent][] = [
   [/approv|validation|Freigabe|aprobaci/i, "approval"],
   [/invoice|factur|Rechnung/i, "invoice"],
   [/deliver|livraison|Lieferung|entrega/i, "delivery"],
-  [/publi|post|go[- ]?live|live|launch|mise en ligne|Veröffentlichung|Ver(?:ö|oe)ffentlichung/i, "publication"],
+  [
+    /publi|post|go[- ]?live|live|launch|mise en ligne|Veröffentlichung|Ver(?:ö|oe)ffentlichung/i,
+    "publication",
+  ],
 ];
 const EVENT =
-  "(contract(?:[ \\u00A0](?:signature|signing|execution))?|signing|signature|signed[ \\u00A0]contract|(?:brief[ \\u00A0]|script[ \\u00A0]|draft[ \\u00A0])?approval|delivery|(?:receipt[ \\u00A0]of[ \\u00A0](?:the[ \\u00A0]|our[ \\u00A0])?)?invoice|publication|posting|go[- ]live|(?:the[ \\u00A0])?(?:video|post|content)[ \\u00A0]going[ \\u00A0]live|launch" +
+  "(contract(?:[ \\u00A0](?:signature|signing|execution))?|signing|signature(?:[ \\u00A0]du[ \\u00A0]contrat)?|signed[ \\u00A0]contract|(?:brief[ \\u00A0]|script[ \\u00A0]|draft[ \\u00A0])?approval|delivery|(?:receipt[ \\u00A0]of[ \\u00A0](?:the[ \\u00A0]|our[ \\u00A0])?)?invoice|publication|posting|go[- ]live|(?:video|post|content)s?[ \\u00A0](?:goes|go|going|is|are)[ \\u00A0]live|launch" +
   "|(?:la[ \\u00A0])?signature(?:[ \\u00A0]du[ \\u00A0]contrat)?|contrat|validation|livraison|(?:réception[ \\u00A0]de[ \\u00A0]la[ \\u00A0])?facture|(?:la[ \\u00A0])?publication|mise[ \\u00A0]en[ \\u00A0]ligne" +
   "|Vertragsunterzeichnung|Vertragsabschluss|Unterzeichnung|Freigabe|Lieferung|Rechnungsstellung|Rechnungseingang|Rechnung|Veröffentlichung" +
   "|firma(?:[ \\u00A0]del[ \\u00A0]contrato)?|contrato|aprobación|entrega|(?:recepción[ \\u00A0]de[ \\u00A0]la[ \\u00A0])?factura|publicación)";
@@ -245,6 +251,9 @@ function addPeriod(reference: Date, amount: number, unit: TimeUnit): Date {
   return addDays(reference, amount, options);
 }
 
+/** Most date mentions read from one text: far above any email, and keeps the overlap check small. */
+const MAX_DATE_MENTIONS = 200;
+
 function overlaps(mentions: DateMention[], start: number, end: number): boolean {
   return mentions.some((mention) => start < mention.end && end > mention.start);
 }
@@ -258,7 +267,9 @@ export function findDates(text: string, emailDate: string, order: DateOrderHint)
   const reference = referenceDay(emailDate);
   const mentions: DateMention[] = [];
   const add = (start: number, end: number, value: DealDate) => {
-    if (!overlaps(mentions, start, end)) mentions.push({ start, end, value });
+    if (mentions.length < MAX_DATE_MENTIONS && !overlaps(mentions, start, end)) {
+      mentions.push({ start, end, value });
+    }
   };
   const dayValue = (start: number, end: number, date: Date | null) => {
     if (date) add(start, end, { kind: "date", text: text.slice(start, end), ...calendarDay(date) });
@@ -270,7 +281,13 @@ export function findDates(text: string, emailDate: string, order: DateOrderHint)
     const unit = unitOf(match[2] as string);
     const event = eventOf(match[3] as string);
     if (amount === null || unit === null) continue;
-    add(start, start + match[0].length, { kind: "after-event", text: match[0], amount, unit, event });
+    add(start, start + match[0].length, {
+      kind: "after-event",
+      text: match[0],
+      amount,
+      unit,
+      event,
+    });
   }
   for (const match of text.matchAll(ISO_DATE)) {
     const start = match.index ?? 0;
@@ -289,7 +306,11 @@ export function findDates(text: string, emailDate: string, order: DateOrderHint)
       if (monthWord === "may" || monthWord === "mar") continue;
       const year = fullYear(match[3]);
       const date =
-        year !== null ? utcDay(year, month, day) : reference ? nextOccurrence(reference, month, day) : null;
+        year !== null
+          ? utcDay(year, month, day)
+          : reference
+            ? nextOccurrence(reference, month, day)
+            : null;
       dayValue(start, start + match[0].length, date);
     }
   }
@@ -322,12 +343,20 @@ export function findDates(text: string, emailDate: string, order: DateOrderHint)
     for (const match of text.matchAll(END_OF_NEXT_MONTH)) {
       const start = match.index ?? 0;
       const date = endOfMonth(addMonths(reference, 1, { in: utc }), { in: utc });
-      dayValue(start, start + match[0].length, utcDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()));
+      dayValue(
+        start,
+        start + match[0].length,
+        utcDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()),
+      );
     }
     for (const match of text.matchAll(END_OF_THIS_MONTH)) {
       const start = match.index ?? 0;
       const date = endOfMonth(reference, { in: utc });
-      dayValue(start, start + match[0].length, utcDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()));
+      dayValue(
+        start,
+        start + match[0].length,
+        utcDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()),
+      );
     }
     for (const match of text.matchAll(IN_PERIOD)) {
       const start = match.index ?? 0;

@@ -85,6 +85,10 @@ const KINDS: Record<string, string> = {
   folge: "episode",
   tiktok: "video",
   tiktoks: "video",
+  ad: "ad",
+  ads: "ad",
+  spot: "ad",
+  spots: "ad",
 };
 
 const PLATFORMS: Record<string, DeliverablePlatform> = {
@@ -115,11 +119,12 @@ const KIND_PLATFORM: Record<string, DeliverablePlatform> = {
   tiktoks: "tiktok",
 };
 
-const DEDICATED = /^(?:dedicated|standalone|dédiée?s?|dedizierte[snm]?|dediziert|eigene[snm]?|dedicad[oa]s?|exclusiv[oa]s?)$/i;
+const DEDICATED =
+  /^(?:dedicated|standalone|dédiée?s?|dedizierte[snm]?|dediziert|eigene[snm]?|dedicad[oa]s?|exclusiv[oa]s?)$/i;
 const INTEGRATED = /^(?:integrated|intégrée?s?|integrierte[snm]?|integrad[oa]s?)$/i;
 const HOST_READ = /^host-?read$/i;
 const REFERENCE =
-  /^(?:your|my|our|their|his|her|its|the|this|that|these|those|last|next|previous|votre|vos|ton|tes|ta|mon|ma|mes|le|la|les|ce|cette|dein|deine|deinen|deinem|ihr|ihre|ihren|ihrem|euer|eure|die|der|das|den|dem|diese|dieses|tu|tus|su|sus|el|los|las|este|esta|próximo|próxima|dernière|dernier|letzte[nms]?|nächste[nms]?|último|última)$/i;
+  /^(?:your|my|our|their|his|her|its|the|this|that|these|those|last|next|previous|votre|vos|ton|tes|ta|mon|ma|mes|le|la|les|ce|cette|dein|deine|deinen|deinem|ihr|ihre|ihren|ihrem|euer|eure|die|der|das|den|dem|diese|dieses|tu|tus|su|sus|el|los|las|este|esta|próximo|próxima|dernière|dernier|prochaine?|letzte[nms]?|nächste[nms]?|último|última|upcoming|future|recent|latest)$/i;
 const NUMBER_WORDS: Record<string, number> = {
   a: 1,
   an: 1,
@@ -150,8 +155,11 @@ const NUMBER_WORDS: Record<string, number> = {
   cuatro: 4,
   cinco: 5,
 };
-const DURATION_WORD = /^(\d{1,3})(?:-|\u00A0)?(s|sec|secs|second|seconds|secondes?|sekunden|sek|segundos?|min|minute|minutes|minuten|minutos?)$/i;
-const DURATION_UNIT = /^(s|sec|secs|second|seconds|secondes?|sekunden|sek|segundos?|min|minute|minutes|minuten|minutos?)$/i;
+const DURATION_WORD =
+  /^(\d{1,3})(?:-|\u00A0)?(s|sec|secs|second|seconds|secondes?|sekunden|sek|segundos?|min|minute|minutes|minuten|minutos?)$/i;
+const DURATION_UNIT =
+  /^(s|sec|secs|second|seconds|secondes?|sekunden|sek|segundos?|min|minute|minutes|minuten|minutos?)$/i;
+const DURATION_RANGE = /^(\d{1,3})[-–](\d{1,3})$/;
 const TIMES = /^(\d{1,2})x$|^x(\d{1,2})$/i;
 
 interface Word {
@@ -167,7 +175,12 @@ function wordsOf(sentence: string): Word[] {
   const words: Word[] = [];
   for (const match of sentence.matchAll(WORD)) {
     const start = match.index ?? 0;
-    words.push({ text: match[0], lower: match[0].toLowerCase(), start, end: start + match[0].length });
+    words.push({
+      text: match[0],
+      lower: match[0].toLowerCase(),
+      start,
+      end: start + match[0].length,
+    });
   }
   return words;
 }
@@ -185,7 +198,12 @@ function splitCompound(word: Word): Word[] {
   if (PLATFORMS[left] && KINDS[right]) {
     return [
       { text: word.text.slice(0, dash), lower: left, start: word.start, end: word.start + dash },
-      { text: word.text.slice(dash + 1), lower: right, start: word.start + dash + 1, end: word.end },
+      {
+        text: word.text.slice(dash + 1),
+        lower: right,
+        start: word.start + dash + 1,
+        end: word.end,
+      },
     ];
   }
   return [word];
@@ -208,13 +226,28 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
     if (word.lower === "short" || word.lower === "shorts") {
       const following = words[index + 1];
       if (following && KINDS[following.lower]) continue;
-      if (!(previous && (PLATFORMS[previous.lower] || /^\d|^x\d/i.test(previous.lower) || word.text.startsWith("S"))))
+      if (
+        !(
+          previous &&
+          (PLATFORMS[previous.lower] ||
+            /^\d|^x\d/i.test(previous.lower) ||
+            word.text.startsWith("S"))
+        )
+      )
         continue;
     }
-    // "TikTok video": the platform word, not a kind of its own.
-    if ((word.lower === "tiktok" || word.lower === "tiktoks") && words[index + 1] && KINDS[(words[index + 1] as Word).lower]) continue;
+    // "TikTok video", "ad read": a word before a kind word describes it, it is not a kind of its own.
+    const followedByKind = words[index + 1] && KINDS[(words[index + 1] as Word).lower];
+    if (followedByKind && ["tiktok", "tiktoks", "ad", "ads", "spot", "spots"].includes(word.lower))
+      continue;
     if (word.lower === "stream" && previous?.lower !== "live") continue;
-    if (word.lower === "read" && !(previous && /^(?:ad|host-?read|integrated|sponsored|\d.*|a|an|one|host)$/i.test(previous.lower)))
+    if (
+      word.lower === "read" &&
+      !(
+        previous &&
+        /^(?:ad|host-?read|integrated|sponsored|\d.*|a|an|one|host)$/i.test(previous.lower)
+      )
+    )
       continue;
     let count: number | null = null;
     let durationSeconds: number | null = null;
@@ -254,8 +287,13 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
         first = back;
         break;
       }
+      const rangeBefore = DURATION_RANGE.exec(before.lower);
       if (duration) {
         durationSeconds = seconds(Number(duration[1]), duration[2] as string);
+        first = back;
+      } else if (rangeBefore && DURATION_UNIT.test((words[back + 1] as Word).lower)) {
+        // "a 60-90 second integration": the shorter end (what the sponsor at least expects).
+        durationSeconds = seconds(Number(rangeBefore[1]), (words[back + 1] as Word).lower);
         first = back;
       } else if (DURATION_UNIT.test(before.lower)) {
         first = back;
@@ -270,16 +308,21 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
         first = back;
       } else if (PLATFORMS[before.lower]) {
         platform ??= PLATFORMS[before.lower] as DeliverablePlatform;
-        if (before.lower === "youtube" && (word.lower === "short" || word.lower === "shorts")) platform = "shorts";
+        if (before.lower === "youtube" && (word.lower === "short" || word.lower === "shorts"))
+          platform = "shorts";
         first = back;
-      } else if (/^(?:ad|sponsored|sponsor|mid-roll|pre-roll|minimum|min|about|approx|around|x)$/i.test(before.lower)) {
+      } else if (
+        /^(?:ad|sponsored|sponsor|mid-roll|pre-roll|minimum|min|about|approx|around|x)$/i.test(
+          before.lower,
+        )
+      ) {
         first = back;
       } else break;
     }
     if (reference) continue;
     // What follows the kind word: "vidéo YouTube dédiée", "stories on Instagram", "video (60s)".
     let last = index;
-    for (let ahead = index + 1; ahead < words.length && ahead <= index + 4; ahead++) {
+    for (let ahead = index + 1; ahead < words.length && ahead <= index + 6; ahead++) {
       const after = words[ahead] as Word;
       const gap = sentence.slice((words[ahead - 1] as Word).end, after.start);
       if (/[.;:!?,]/.test(gap)) break;
@@ -296,23 +339,48 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
       } else if (duration && durationSeconds === null) {
         durationSeconds = seconds(Number(duration[1]), duration[2] as string);
         last = ahead;
-      } else if (/^\d{1,3}$/.test(after.lower) && DURATION_UNIT.test(words[ahead + 1]?.lower ?? "") && durationSeconds === null) {
+      } else if (
+        /^\d{1,3}$/.test(after.lower) &&
+        DURATION_UNIT.test(words[ahead + 1]?.lower ?? "") &&
+        durationSeconds === null
+      ) {
         durationSeconds = seconds(Number(after.lower), (words[ahead + 1] as Word).lower);
         last = ahead + 1;
         ahead++;
-      } else if (!/^(?:on|in|for|sur|pour|auf|für|en|de|del|im|am|the|my|your|de|la|el|channel|chaîne|kanal|canal)$/i.test(after.lower)) {
+      } else if (
+        !/^(?:on|in|for|of|sur|pour|auf|für|von|en|de|del|im|am|the|my|your|votre|ton|dein|deinem|deinen|tu|la|el|channel|chaîne|kanal|canal|each|chacune?|jeweils|cada)$/i.test(
+          after.lower,
+        )
+      ) {
         break;
       }
     }
-    if (count === null && durationSeconds === null && !dedicated && !integrated && !hostRead && platform === null) continue;
-    const modifier = dedicated ? "dedicated " : integrated ? "integrated " : hostRead ? "host-read " : "";
+    if (
+      count === null &&
+      durationSeconds === null &&
+      !dedicated &&
+      !integrated &&
+      !hostRead &&
+      platform === null
+    )
+      continue;
+    const modifier = dedicated
+      ? "dedicated "
+      : integrated
+        ? "integrated "
+        : hostRead
+          ? "host-read "
+          : "";
     found.push({
       platform,
       kind: `${modifier}${base}`,
       count,
       durationSeconds,
       dueAt: null,
-      text: sentence.slice((words[first] as Word).start, (words[last] as Word).end),
+      // Without an unclosed "(": "2 host-read ads on your podcast (60 seconds" reads as far as "podcast".
+      text: sentence
+        .slice((words[first] as Word).start, (words[last] as Word).end)
+        .replace(/[ \u00A0]*\([^)]*$/, ""),
       at: (words[first] as Word).start,
       end: (words[last] as Word).end,
     });
@@ -320,7 +388,8 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
   found.forEach((deliverable, position) => {
     const nextStart = found[position + 1]?.at ?? Number.POSITIVE_INFINITY;
     const after = dates.find((date) => date.start >= deliverable.end && date.start < nextStart);
-    const before = found.length === 1 ? dates.filter((date) => date.end <= deliverable.at).pop() : undefined;
+    const before =
+      found.length === 1 ? dates.filter((date) => date.end <= deliverable.at).pop() : undefined;
     const date = after ?? before;
     if (date) deliverable.dueAt = date.value;
   });

@@ -234,7 +234,9 @@ export function splitEmailBody(text: string, subject: string, depth = 0): EmailB
       if (outlookForward && OUTLOOK_FROM.test(trimmed)) headerStart = index;
       const { header, next, quotedBody } = readForwardHeader(lines, index, trimmed, headerStart);
       const rest = lines.slice(next);
-      const body = (quotedBody ? rest.map((part) => part.replace(/^[ \t]*> ?/, "")) : rest).join("\n");
+      const body = (quotedBody ? rest.map((part) => part.replace(/^[ \t]*> ?/, "")) : rest).join(
+        "\n",
+      );
       const inner = splitEmailBody(body, header.subject ?? "", depth + 1);
       return {
         newText: joinParts(fresh.join("\n"), inner.newText),
@@ -279,7 +281,23 @@ export function signatureOf(newText: string): string[] {
       break;
     }
   }
-  if (start < 0) return [];
+  if (start < 0) {
+    // No sign-off: a short closing block ("Tom Becker / Head of Growth, Ledgerly") is the signature.
+    const block: string[] = [];
+    for (let index = lines.length - 1; index >= 0 && block.length <= 4; index--) {
+      const line = (lines[index] as string).trim();
+      if (line === "") {
+        if (block.length > 0) break;
+        continue;
+      }
+      block.unshift(line);
+    }
+    const closing =
+      block.length >= 2 &&
+      block.length <= 4 &&
+      block.every((line) => line.length <= 60 && !/[.!?:]$/.test(line));
+    return closing ? block : [];
+  }
   return lines
     .slice(start)
     .map((line) => line.trim())

@@ -108,19 +108,20 @@ const SUFFIX_WORDS: Record<string, CurrencyCode> = {
 };
 
 const CODES = CURRENCY_CODES.join("|");
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** A currency marker ending right before a number (tested on the few characters before it). */
 const PREFIX_BEFORE = new RegExp(
-  `(?:^|[^A-Za-z])(${PREFIX_MARKERS.map(([marker]) => escape(marker)).join("|")}|${CODES})[ \\u00A0\\u202F]?$`,
+  `(?:^|[^A-Za-z])(${PREFIX_MARKERS.map(([marker]) => escapeRegExp(marker)).join("|")}|${CODES})[ \\u00A0\\u202F]?$`,
 );
 /** A multiplier glued to the number: 2.5k, $1.2M. */
 const MULTIPLIER_AFTER = /^([kKmM])(?![A-Za-z])/;
+/** Codes in capitals only: "60 Sek." is sixty seconds, not Swedish kronor. */
 const SUFFIX_AFTER = new RegExp(
-  `^[ \\u00A0\\u202F]?(?:(${CODES})(?![A-Za-z])|(€|\\$|£|₹|円)|(yen|euros?|dollars?|rupees)(?![A-Za-z]))`,
-  "i",
+  `^[ \\u00A0\\u202F]?(?:(${CODES})(?![A-Za-z])|(€|\\$|£|₹|円)|([Yy]en|[Ee]uros?|[Dd]ollars?|[Rr]upees)(?![A-Za-z]))`,
 );
 /** Between the two ends of a range; "and" only after "between" (checked separately). */
-const RANGE_JOIN = /^[ \u00A0\u202F]?(?:-|–|—|to|à|a|bis|and|et|und|y)[ \u00A0\u202F]?/i;
+const RANGE_JOIN =
+  /^[ \u00A0\u202F]?(?:-|–|—|(?:to|à|a|bis|and|et|und|y)(?!\p{L}))[ \u00A0\u202F]?/iu;
 const BETWEEN_BEFORE = /(?:between|entre|zwischen)[ \u00A0]+$/i;
 const WORD_JOINS = new Set(["and", "et", "und", "y"]);
 
@@ -128,7 +129,8 @@ const WORD_JOINS = new Set(["and", "et", "und", "y"]);
 const RATE_AFTER =
   /^[ \u00A0]?(?:\/[ \u00A0]?)?(?:(CPM|CPV|CPC|CPI|CPA)\b|(?:per|pro|par|por)[ \u00A0](?:(?:cada|tranche de)[ \u00A0])?(?:(1[,. ]?000|1k|thousand|mille)[ \u00A0](?:views|impressions|vues|Views|Aufrufe|visualizaciones|impresiones)|(view|vue|click|clic|install|installation|sale|sign-?up|signup|acquisition|conversion|vente|venta|Verkauf)\b)|\/[ \u00A0]?1k[ \u00A0]views)/i;
 /** Rate words before the amount: "CPM of $20", "CPM: 20,00 €". */
-const RATE_BEFORE = /\b(CPM|CPV|CPC|CPI|CPA)[ \u00A0]?(?::|of|de|von|=|at|à|a)?[ \u00A0]?(?:~[ \u00A0]?)?$/i;
+const RATE_BEFORE =
+  /\b(CPM|CPV|CPC|CPI|CPA)[ \u00A0]?(?::|of|de|von|=|at|à|a)?[ \u00A0]?(?:~[ \u00A0]?)?$/i;
 const PER_DELIVERABLE_AFTER =
   /^[ \u00A0]?(?:per|each|par|pro|por|\/)[ \u00A0]?(video|vidéo|vídeo|Video|post|story|reel|short|tiktok|episode|épisode|Folge|episodio|newsletter|deliverable|integration)\b/i;
 
@@ -142,10 +144,11 @@ const RATE_WORDS: Record<string, RateUnit> = {
 };
 
 /**
- * A run of digits with its group and decimal separators: "2,500.00", "1 500", "2.600", "50,000".
- * A space (also no-break and narrow no-break) only joins a group of exactly three digits.
+ * A run of digits with its group and decimal separators: "2,500.00", "1 500", "2.600", "50,000",
+ * "1'000" (Swiss). A space (also no-break and narrow no-break) or an apostrophe only joins a group
+ * of exactly three digits.
  */
-const NUMBER = /\d+(?:[.,]\d+|[ \u00A0\u202F]\d{3}(?!\d))*/g;
+const NUMBER = /\d+(?:[.,]\d+|[ \u00A0\u202F'’]\d{3}(?!\d))*/g;
 /** Longest number text read as an amount; longer digit runs are not amounts (e.g. ids). */
 const MAX_NUMBER_CHARS = 24;
 /** Largest minor-unit value kept: below Number.MAX_SAFE_INTEGER with room to spare. */
@@ -154,7 +157,7 @@ const MAX_MINOR_DIGITS = 15;
 /** The exact decimal a number text stands for, or null when its separators are not a known grouping. */
 export function parseDecimal(text: string): { integer: string; fraction: string } | null {
   if (text.length > MAX_NUMBER_CHARS) return null;
-  const compact = text.replace(/[ \u00A0\u202F]/g, " ");
+  const compact = text.replace(/[ \u00A0\u202F'’]/g, " ");
   const hasSpace = compact.includes(" ");
   const lastDot = compact.lastIndexOf(".");
   const lastComma = compact.lastIndexOf(",");
@@ -233,7 +236,8 @@ export function formatMinor(valueMinor: number, currency: CurrencyCode): string 
 }
 
 export function formatMoney(value: MoneyValue): string {
-  if (value.kind === "fixed") return `${value.currency} ${formatMinor(value.valueMinor, value.currency)}`;
+  if (value.kind === "fixed")
+    return `${value.currency} ${formatMinor(value.valueMinor, value.currency)}`;
   return `${value.currency} ${formatMinor(value.minMinor, value.currency)}–${formatMinor(value.maxMinor, value.currency)}`;
 }
 
@@ -281,9 +285,7 @@ function readSide(text: string, token: NumberToken): Side {
   const suffix = SUFFIX_AFTER.exec(text.slice(end, end + 10));
   if (suffix) {
     const word = (suffix[1] ?? suffix[2] ?? suffix[3] ?? "").toLowerCase();
-    suffixCurrency = suffix[1]
-      ? (suffix[1].toUpperCase() as CurrencyCode)
-      : (SUFFIX_WORDS[word] ?? null);
+    suffixCurrency = suffix[1] ? (suffix[1] as CurrencyCode) : (SUFFIX_WORDS[word] ?? null);
     if (suffixCurrency && word === "$" && prefixCurrency === null) bareDollar = true;
     if (suffixCurrency) end += suffix[0].length;
   }
@@ -311,7 +313,10 @@ function numberTokens(text: string): NumberToken[] {
 }
 
 /** Compares two exact decimals (for "$1-2k": does the left end share the right end's "k"?). */
-function lessThan(a: { integer: string; fraction: string }, b: { integer: string; fraction: string }) {
+function lessThan(
+  a: { integer: string; fraction: string },
+  b: { integer: string; fraction: string },
+) {
   const width = Math.max(a.fraction.length, b.fraction.length);
   const left = (a.integer + a.fraction.padEnd(width, "0")).replace(/^0+/, "");
   const right = (b.integer + b.fraction.padEnd(width, "0")).replace(/^0+/, "");
@@ -341,13 +346,22 @@ export function findMoney(text: string): MoneyMention[] {
       const joinEnd = side.end + join[0].length;
       const gap = text.slice(joinEnd, next.start);
       const word = join[0].trim().toLowerCase();
-      const wordOk = !WORD_JOINS.has(word) || BETWEEN_BEFORE.test(text.slice(Math.max(0, side.start - 12), side.start));
+      const wordOk =
+        !WORD_JOINS.has(word) ||
+        BETWEEN_BEFORE.test(text.slice(Math.max(0, side.start - 12), side.start));
       const right = readSide(text, next);
       const gapOk = gap === "" || (right.start === joinEnd && right.currency !== null);
       if (wordOk && gapOk && (right.currency !== null || side.currency !== null)) {
         const currency = right.currency ?? side.currency;
         const leftCurrencyOk = side.currency === null || side.currency === currency;
-        if (currency && leftCurrencyOk && side.decimal && right.decimal && !side.conflicting && !right.conflicting) {
+        if (
+          currency &&
+          leftCurrencyOk &&
+          side.decimal &&
+          right.decimal &&
+          !side.conflicting &&
+          !right.conflicting
+        ) {
           const leftExponent =
             side.exponent === 0 && right.exponent > 0 && lessThan(side.decimal, right.decimal)
               ? right.exponent
@@ -367,7 +381,8 @@ export function findMoney(text: string): MoneyMention[] {
       if (side.currency === null) continue;
       if (side.decimal && !side.conflicting) {
         const minor = toMinorUnits(side.decimal, side.currency, side.exponent);
-        if (minor !== null && minor > 0) value = { kind: "fixed", valueMinor: minor, currency: side.currency };
+        if (minor !== null && minor > 0)
+          value = { kind: "fixed", valueMinor: minor, currency: side.currency };
       }
       end = side.end;
       start = side.start;

@@ -9,9 +9,11 @@ import { and, asc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import {
   contentItems,
+  deals,
   idempotencyKeys,
   invitations,
   sessions,
+  sponsors,
   users,
   workspaceMembers,
   workspaces,
@@ -119,40 +121,51 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Housekeeping across every workspace: expired sessions and idempotency keys, invitations
- * expired a month ago, content deleted more than `restoreWindowMs` ago. One batch; safe to run
- * twice (every condition is "older than").
+ * expired a month ago, content, sponsors and deals deleted more than `restoreWindowMs` ago (30
+ * days for each). One batch; safe to run twice (every condition is "older than").
  */
 export async function purgeExpired(db: Db, now: Date, restoreWindowMs: number) {
   const dayAgo = new Date(now.getTime() - DAY_MS);
   const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
-  const [expiredSessions, expiredKeys, oldInvitations, purgedContent] = await db.batch([
-    db
-      .delete(sessions)
-      .where(
-        or(
-          lt(sessions.expiresAt, now),
-          and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, dayAgo)),
-        ),
-      )
-      .returning({ id: sessions.id }),
-    db
-      .delete(idempotencyKeys)
-      .where(lt(idempotencyKeys.expiresAt, now))
-      .returning({ key: idempotencyKeys.key }),
-    db
-      .delete(invitations)
-      .where(lt(invitations.expiresAt, monthAgo))
-      .returning({ id: invitations.id }),
-    db
-      .delete(contentItems)
-      .where(lt(contentItems.deletedAt, new Date(now.getTime() - restoreWindowMs)))
-      .returning({ id: contentItems.id }),
-  ]);
+  const [expiredSessions, expiredKeys, oldInvitations, purgedContent, purgedSponsors, purgedDeals] =
+    await db.batch([
+      db
+        .delete(sessions)
+        .where(
+          or(
+            lt(sessions.expiresAt, now),
+            and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, dayAgo)),
+          ),
+        )
+        .returning({ id: sessions.id }),
+      db
+        .delete(idempotencyKeys)
+        .where(lt(idempotencyKeys.expiresAt, now))
+        .returning({ key: idempotencyKeys.key }),
+      db
+        .delete(invitations)
+        .where(lt(invitations.expiresAt, monthAgo))
+        .returning({ id: invitations.id }),
+      db
+        .delete(contentItems)
+        .where(lt(contentItems.deletedAt, new Date(now.getTime() - restoreWindowMs)))
+        .returning({ id: contentItems.id }),
+      db
+        .delete(sponsors)
+        .where(lt(sponsors.deletedAt, new Date(now.getTime() - restoreWindowMs)))
+        .returning({ id: sponsors.id }),
+      db
+        .delete(deals)
+        .where(lt(deals.deletedAt, new Date(now.getTime() - restoreWindowMs)))
+        .returning({ id: deals.id }),
+    ]);
   return {
     sessions: expiredSessions.length,
     idempotencyKeys: expiredKeys.length,
     invitations: oldInvitations.length,
     content: purgedContent.length,
+    sponsors: purgedSponsors.length,
+    deals: purgedDeals.length,
   };
 }
 

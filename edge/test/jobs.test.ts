@@ -102,6 +102,8 @@ interface Fixture {
   invitations: Record<"expiredLongAgo" | "expiredRecently" | "pending", string>;
   keys: Record<"expired" | "live", string>;
   content: Record<"purgeable" | "restorable" | "active", string>;
+  sponsors: Record<"purgeable" | "restorable" | "active", string>;
+  deals: Record<"purgeable" | "restorable" | "active", string>;
 }
 
 /** Rows on both sides of every housekeeping boundary, in one user's workspace. */
@@ -129,6 +131,16 @@ async function seedHousekeepingFixture(): Promise<Fixture> {
       restorable: id("cnt_restore"),
       active: id("cnt_active"),
     },
+    sponsors: {
+      purgeable: id("spn_purge"),
+      restorable: id("spn_restore"),
+      active: id("spn_active"),
+    },
+    deals: {
+      purgeable: id("deal_purge"),
+      restorable: id("deal_restore"),
+      active: id("deal_active"),
+    },
   };
 
   const session = (sessionId: string, expiresAt: number, revokedAt: number | null) =>
@@ -154,6 +166,14 @@ async function seedHousekeepingFixture(): Promise<Fixture> {
     env.DB.prepare(
       "INSERT INTO content_items (id, workspace_id, title, deleted_at) VALUES (?, ?, 'Item', ?)",
     ).bind(contentId, user.workspaceId, deletedAt);
+  const sponsor = (sponsorId: string, deletedAt: number | null) =>
+    env.DB.prepare(
+      "INSERT INTO sponsors (id, workspace_id, name, deleted_at) VALUES (?, ?, 'Brand', ?)",
+    ).bind(sponsorId, user.workspaceId, deletedAt);
+  const deal = (dealId: string, deletedAt: number | null) =>
+    env.DB.prepare(
+      "INSERT INTO deals (id, workspace_id, title, stage_id, deleted_at) SELECT ?, workspace_id, 'Deal', id, ? FROM deal_stages WHERE workspace_id = ? ORDER BY position LIMIT 1",
+    ).bind(dealId, deletedAt, user.workspaceId);
 
   await env.DB.batch([
     session(fixture.sessions.expired, now - 60_000, null),
@@ -168,6 +188,12 @@ async function seedHousekeepingFixture(): Promise<Fixture> {
     content(fixture.content.purgeable, now - 31 * DAY),
     content(fixture.content.restorable, now - DAY),
     content(fixture.content.active, null),
+    sponsor(fixture.sponsors.purgeable, now - 31 * DAY),
+    sponsor(fixture.sponsors.restorable, now - DAY),
+    sponsor(fixture.sponsors.active, null),
+    deal(fixture.deals.purgeable, now - 31 * DAY),
+    deal(fixture.deals.restorable, now - DAY),
+    deal(fixture.deals.active, null),
   ]);
   return fixture;
 }
@@ -186,6 +212,8 @@ async function existing(fixture: Fixture) {
   const invitations = await ids("invitations", "id", Object.values(fixture.invitations));
   const keys = await ids("idempotency_keys", "key", Object.values(fixture.keys));
   const content = await ids("content_items", "id", Object.values(fixture.content));
+  const sponsors = await ids("sponsors", "id", Object.values(fixture.sponsors));
+  const deals = await ids("deals", "id", Object.values(fixture.deals));
   const pick = <K extends string>(names: Record<K, string>, present: Set<string>) =>
     (Object.keys(names) as K[]).filter((name) => present.has(names[name])).sort();
   return {
@@ -193,6 +221,8 @@ async function existing(fixture: Fixture) {
     invitations: pick(fixture.invitations, invitations),
     keys: pick(fixture.keys, keys),
     content: pick(fixture.content, content),
+    sponsors: pick(fixture.sponsors, sponsors),
+    deals: pick(fixture.deals, deals),
   };
 }
 
@@ -204,6 +234,8 @@ describe("housekeeping", () => {
       invitations: ["expiredLongAgo", "expiredRecently", "pending"],
       keys: ["expired", "live"],
       content: ["active", "purgeable", "restorable"],
+      sponsors: ["active", "purgeable", "restorable"],
+      deals: ["active", "purgeable", "restorable"],
     });
 
     const message: JobMessage = { kind: "housekeeping", dedupeKey: "housekeeping:test-1" };
@@ -216,6 +248,8 @@ describe("housekeeping", () => {
       invitations: ["expiredRecently", "pending"],
       keys: ["live"],
       content: ["active", "restorable"],
+      sponsors: ["active", "restorable"],
+      deals: ["active", "restorable"],
     });
     // The user's real session (from sign-up) is untouched and still works.
     const me = await worker.fetch(
@@ -250,6 +284,8 @@ describe("housekeeping", () => {
       idempotencyKeys: 0,
       invitations: 0,
       content: 0,
+      sponsors: 0,
+      deals: 0,
     });
   });
 });

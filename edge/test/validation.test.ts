@@ -165,7 +165,45 @@ const BODY_ROUTES: Record<string, BodyRoute | "no-body"> = {
     }),
     required: ["contentIds", "platforms"],
   },
+  "POST /api/sponsors": {
+    valid: () => sponsorBody(),
+    required: ["name"],
+    acceptsLongText: ["notes"],
+  },
+  "PUT /api/sponsors/:id": {
+    valid: () => sponsorBody(),
+    required: [],
+    acceptsLongText: ["notes"],
+  },
+  "POST /api/sponsors/:id/restore": "no-body",
+  "POST /api/sponsors/:id/merge": {
+    // A new source every time: a merged source is gone.
+    valid: async (fx) => ({ sourceId: (await makeSponsor(fx)).id ?? "" }),
+    required: ["sourceId"],
+  },
 };
+
+/** Every sponsor field; the domain is new each time (one sponsor per domain). */
+const sponsorBody = (): JsonObject => ({
+  name: "Northwind Audio",
+  domain: `northwind-${crypto.randomUUID().slice(0, 8)}.example`,
+  contacts: [
+    { name: "Sarah", email: "sarah@northwind.example", role: "Partnerships", agency: false },
+  ],
+  notes: "Met at VidCon.",
+});
+
+async function makeSponsor(fx: Fixture, deleted = false): Promise<Record<string, string>> {
+  const as = { token: fx.caller.token, workspaceId: fx.caller.workspaceId };
+  const created = await api("/api/sponsors", { ...as, body: { name: "Validation sponsor" } });
+  if (created.status !== 201) throw new Error(`sponsor failed: ${JSON.stringify(created.body)}`);
+  const id: string = created.body.data.id;
+  if (deleted) {
+    const gone = await api(`/api/sponsors/${id}`, { ...as, method: "DELETE" });
+    if (gone.status !== 200) throw new Error(`delete failed: ${JSON.stringify(gone.body)}`);
+  }
+  return { id };
+}
 
 /** One content item of the fixture's workspace (made once), for bodies that name items. */
 const sampleContent = new WeakMap<Fixture, Promise<Record<string, string>>>();
@@ -221,6 +259,9 @@ const RESOURCE_IDS: Record<string, (fx: Fixture) => Promise<Record<string, strin
   "POST /api/content/:id/restore": (fx) => sampleContentId(fx, "deleted"),
   "PUT /api/content/:id/variants/:variantId": (fx) => sampleContentId(fx, "variant"),
   "POST /api/content/:id/repurpose": (fx) => sampleContentId(fx),
+  "PUT /api/sponsors/:id": (fx) => makeSponsor(fx),
+  "POST /api/sponsors/:id/restore": (fx) => makeSponsor(fx, true),
+  "POST /api/sponsors/:id/merge": (fx) => makeSponsor(fx),
 };
 
 const isWorkspacePath = (key: string) => key.includes(" /api/workspaces/:id");

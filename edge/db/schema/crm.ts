@@ -122,6 +122,30 @@ export const deals = sqliteTable(
   (t) => [
     index("deals_list").on(t.workspaceId, t.updatedAt, t.id).where(sql`deleted_at IS NULL`),
     index("deals_stage").on(t.workspaceId, t.stageId, t.updatedAt, t.id),
+    // The other sorts of GET /api/deals (edge/crm/deal-list.ts), ties broken by id.
+    index("deals_created").on(t.workspaceId, t.createdAt, t.id).where(sql`deleted_at IS NULL`),
+    index("deals_value").on(t.workspaceId, t.valueMinor, t.id).where(sql`deleted_at IS NULL`),
+    index("deals_close")
+      .on(t.workspaceId, t.expectedCloseAt, t.id)
+      .where(sql`deleted_at IS NULL`),
+    // GET /api/deals/pipeline (edge/crm/pipeline.ts): one GROUP BY (stage, currency) answered
+    // from this index alone, without reading a deal row. `deleted_at` (always null here) is
+    // listed so that SQLite sees the index as covering the query's `deleted_at IS NULL`.
+    index("deals_pipeline")
+      .on(
+        t.workspaceId,
+        t.stageId,
+        t.currency,
+        t.valueMinor,
+        t.probability,
+        t.lastActivityAt,
+        t.createdAt,
+        t.invoiceSentAt,
+        t.paidAt,
+        t.paymentTermsDays,
+        t.deletedAt,
+      )
+      .where(sql`deleted_at IS NULL`),
     index("deals_stage_fk").on(t.stageId),
     index("deals_sponsor").on(t.sponsorId),
     index("deals_owner").on(t.ownerId),

@@ -1,0 +1,4 @@
+CREATE INDEX `deals_created` ON `deals` (`workspace_id`,`created_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `deals_value` ON `deals` (`workspace_id`,`value_minor`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `deals_close` ON `deals` (`workspace_id`,`expected_close_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `deals_pipeline` ON `deals` (`workspace_id`,`stage_id`,`currency`,`value_minor`,`probability`,`last_activity_at`,`created_at`,`invoice_sent_at`,`paid_at`,`payment_terms_days`,`deleted_at`) WHERE deleted_at IS NULL;
