@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_STAGES } from "../../shared/crm";
 import type { Role } from "../../shared/roles";
 import { app } from "../app";
 import {
@@ -74,6 +75,18 @@ const MATRIX: Record<string, Access> = {
   "DELETE /api/sponsors/:id": { auth: "workspace-header", minRole: "member" },
   "POST /api/sponsors/:id/restore": { auth: "workspace-header", minRole: "member" },
   "POST /api/sponsors/:id/merge": { auth: "workspace-header", minRole: "member" },
+  "GET /api/deals": { auth: "workspace-header", minRole: "member" },
+  "POST /api/deals": { auth: "workspace-header", minRole: "member" },
+  "GET /api/deals/stages": { auth: "workspace-header", minRole: "member" },
+  "PUT /api/deals/stages": { auth: "workspace-header", minRole: "admin" },
+  "GET /api/deals/pipeline": { auth: "workspace-header", minRole: "member" },
+  "GET /api/deals/export.csv": { auth: "workspace-header", minRole: "member" },
+  "GET /api/deals/:id": { auth: "workspace-header", minRole: "member" },
+  "PUT /api/deals/:id": { auth: "workspace-header", minRole: "member" },
+  "DELETE /api/deals/:id": { auth: "workspace-header", minRole: "member" },
+  "POST /api/deals/:id/restore": { auth: "workspace-header", minRole: "member" },
+  "GET /api/deals/:id/activities": { auth: "workspace-header", minRole: "member" },
+  "POST /api/deals/:id/activities": { auth: "workspace-header", minRole: "member" },
 };
 
 /** A workspace with one user of each role, a second plain member and a pending invitation. */
@@ -159,6 +172,14 @@ const VALID_BODIES: Record<string, (ctx: BodyContext) => unknown> = {
   "POST /api/sponsors/:id/merge": async ({ team }) => ({
     sourceId: (await sampleResources(team, "sponsorSource")).id,
   }),
+  "POST /api/deals": () => ({ title: "Matrix deal", valueMinor: 100_000, currency: "EUR" }),
+  // A whole new pipeline: every stage of the workspace is replaced (none holds a deal).
+  "PUT /api/deals/stages": () => ({
+    stages: DEFAULT_STAGES.map((stage) => ({ name: `Matrix ${stage.name}`, kind: stage.kind })),
+  }),
+  "PUT /api/deals/:id": () => ({ title: "Renamed by the matrix", probability: 50 }),
+  "POST /api/deals/:id/restore": () => undefined,
+  "POST /api/deals/:id/activities": () => ({ body: "Called the brand about the draft." }),
 };
 
 const ROUTE_KEYS = [
@@ -225,6 +246,12 @@ const RESOURCE_IDS: Record<string, (team: Team) => Promise<Ids>> = {
   "DELETE /api/sponsors/:id": (team) => sampleResources(team, "sponsor"),
   "POST /api/sponsors/:id/restore": (team) => sampleResources(team, "deletedSponsor"),
   "POST /api/sponsors/:id/merge": (team) => sampleResources(team, "sponsor"),
+  "GET /api/deals/:id": (team) => sampleResources(team, "deal"),
+  "PUT /api/deals/:id": (team) => sampleResources(team, "deal"),
+  "DELETE /api/deals/:id": (team) => sampleResources(team, "deal"),
+  "POST /api/deals/:id/restore": (team) => sampleResources(team, "deletedDeal"),
+  "GET /api/deals/:id/activities": (team) => sampleResources(team, "deal"),
+  "POST /api/deals/:id/activities": (team) => sampleResources(team, "deal"),
 };
 
 type SampleKind =
@@ -234,7 +261,9 @@ type SampleKind =
   | "job"
   | "sponsor"
   | "sponsorSource"
-  | "deletedSponsor";
+  | "deletedSponsor"
+  | "deal"
+  | "deletedDeal";
 const samples = new WeakMap<Team, Map<SampleKind, Promise<Ids>>>();
 
 /** Made once per team and kind (as the owner), so a body maker never writes after a snapshot. */
@@ -261,6 +290,11 @@ async function ownerCall(team: Team, path: string, method = "GET", body?: unknow
 }
 
 async function makeSample(team: Team, kind: SampleKind): Promise<Ids> {
+  if (kind === "deal" || kind === "deletedDeal") {
+    const deal = await ownerCall(team, "/api/deals", "POST", { title: `Matrix ${kind}` });
+    if (kind === "deletedDeal") await ownerCall(team, `/api/deals/${deal.id}`, "DELETE");
+    return { id: deal.id };
+  }
   if (kind === "sponsor" || kind === "sponsorSource" || kind === "deletedSponsor") {
     const sponsor = await ownerCall(team, "/api/sponsors", "POST", { name: `Matrix ${kind}` });
     if (kind === "deletedSponsor") await ownerCall(team, `/api/sponsors/${sponsor.id}`, "DELETE");
@@ -298,6 +332,8 @@ async function settleSamples(team: Team) {
     "sponsor",
     "sponsorSource",
     "deletedSponsor",
+    "deal",
+    "deletedDeal",
   ] as const) {
     await sampleResources(team, kind);
   }

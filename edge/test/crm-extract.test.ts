@@ -640,6 +640,44 @@ describe("fields from their own sentences", () => {
     ]);
   });
 
+  it("reads usage terms written in words, in four languages", () => {
+    const usage = (body: string) => terms(body).fields.usageRights?.value;
+    expect(usage("Usage rights: twelve months on TikTok, no whitelisting.")).toEqual({
+      term: { amount: 12, unit: "month" },
+      channels: ["tiktok"],
+      paidUsage: null,
+      whitelisting: false,
+    });
+    expect(usage("Droits d'utilisation : douze mois sur tous les canaux.")?.term).toEqual({
+      amount: 12,
+      unit: "month",
+    });
+    expect(usage("Nutzungsrechte: zwölf Monate auf YouTube.")?.term).toEqual({
+      amount: 12,
+      unit: "month",
+    });
+    expect(usage("Nutzungsrechte: unbefristet, nur organisch.")).toEqual({
+      term: "perpetual",
+      channels: ["organic social"],
+      paidUsage: false,
+      whitelisting: null,
+    });
+    expect(usage("Derechos de uso: doce meses, uso pagado incluido.")).toEqual({
+      term: { amount: 12, unit: "month" },
+      channels: [],
+      paidUsage: true,
+      whitelisting: null,
+    });
+    expect(usage("Usage in perpetuity across all channels with paid usage and Spark Ads.")).toEqual(
+      {
+        term: "perpetual",
+        channels: ["all"],
+        paidUsage: true,
+        whitelisting: true,
+      },
+    );
+  });
+
   it("gives no deliverable an exclusivity or usage date", () => {
     const result = terms("1 dedicated YouTube video with exclusivity until June 30.");
     expect(result.fields.deliverables?.value).toEqual([

@@ -750,6 +750,10 @@ describe("list", () => {
     member = await signUp("deal-list-member");
     await addMember(owner, owner.workspaceId, member, "member");
     stages = await stagesOf(owner);
+    // Paging every sort and filter takes a few hundred requests: the team plan's rate allows them.
+    await env.DB.prepare("UPDATE workspaces SET plan = 'team' WHERE id = ?")
+      .bind(owner.workspaceId)
+      .run();
     await env.DB.prepare("INSERT INTO sponsors (id, workspace_id, name) VALUES (?, ?, 'Lumen')")
       .bind(sponsorId(), owner.workspaceId)
       .run();

@@ -21,6 +21,10 @@ const WS = "ws_1";
 const T = 1_700_000_000_000;
 const DAY = 86_400_000;
 
+/** A page of deals (edge/crm/deal-list.ts) before its sort's conditions. */
+const DEAL_PAGE =
+  "SELECT deals.*, deal_stages.kind FROM deals LEFT JOIN deal_stages ON deal_stages.id = deals.stage_id WHERE deals.workspace_id = ? AND deals.deleted_at IS NULL";
+
 /** The main table each query is about: its access must be a SEARCH using an index. */
 const tableOf = (sql: string) => {
   const match = /\b(?:FROM|UPDATE|INTO)\s+(\w+)/i.exec(sql);
@@ -90,37 +94,112 @@ const QUERIES: PlannedQuery[] = [
     index: "content_variants_content",
   },
   // ─── Sponsorship CRM ───
+  // The deal list (edge/crm/deal-list.ts): the stage's kind joined for `stale`; one index per sort.
   {
-    name: "deals: list, recently updated first",
-    sql: "SELECT * FROM deals WHERE workspace_id = ? AND (updated_at < ? OR (updated_at = ? AND id < ?)) ORDER BY updated_at DESC, id DESC LIMIT ?",
-    params: [WS, T, T, "deal_9", 51],
+    name: "deals: list, recently updated first (after a cursor)",
+    sql: `${DEAL_PAGE} AND (deals.updated_at, deals.id) < (?, ?) ORDER BY deals.updated_at DESC, deals.id DESC LIMIT ?`,
+    params: [WS, T, "deal_9", 51],
     index: "deals_list",
     sorted: true,
   },
   {
-    name: "deals: pipeline column by stage",
-    sql: "SELECT * FROM deals WHERE workspace_id = ? AND stage = ? ORDER BY updated_at DESC LIMIT ?",
-    params: [WS, "negotiating", 51],
+    name: "deals: list, newest first (after a cursor)",
+    sql: `${DEAL_PAGE} AND (deals.created_at, deals.id) < (?, ?) ORDER BY deals.created_at DESC, deals.id DESC LIMIT ?`,
+    params: [WS, T, "deal_9", 51],
+    index: "deals_created",
+    sorted: true,
+  },
+  {
+    name: "deals: list by value, deals with one (after a cursor)",
+    sql: `${DEAL_PAGE} AND deals.value_minor IS NOT NULL AND (deals.value_minor, deals.id) < (?, ?) ORDER BY deals.value_minor DESC, deals.id DESC LIMIT ?`,
+    params: [WS, 250_000, "deal_9", 51],
+    index: "deals_value",
+    sorted: true,
+  },
+  {
+    name: "deals: list by value, then the deals without one",
+    sql: `${DEAL_PAGE} AND deals.value_minor IS NULL AND deals.id > ? ORDER BY deals.id ASC LIMIT ?`,
+    params: [WS, "deal_9", 51],
+    index: "deals_value",
+    sorted: true,
+  },
+  {
+    name: "deals: list by expected close (after a cursor)",
+    sql: `${DEAL_PAGE} AND deals.expected_close_at IS NOT NULL AND (deals.expected_close_at, deals.id) > (?, ?) ORDER BY deals.expected_close_at ASC, deals.id ASC LIMIT ?`,
+    params: [WS, T, "deal_9", 51],
+    index: "deals_close",
+    sorted: true,
+  },
+  {
+    name: "deals: list closing in a range",
+    sql: `${DEAL_PAGE} AND deals.expected_close_at >= ? AND deals.expected_close_at < ? AND deals.expected_close_at IS NOT NULL ORDER BY deals.expected_close_at ASC, deals.id ASC LIMIT ?`,
+    params: [WS, T, T + 30 * DAY, 51],
+    index: "deals_close",
+    sorted: true,
+  },
+  {
+    name: "deals: list of one stage",
+    sql: `${DEAL_PAGE} AND deals.stage_id = ? AND (deals.updated_at, deals.id) < (?, ?) ORDER BY deals.updated_at DESC, deals.id DESC LIMIT ?`,
+    params: [WS, "stg_1_1", T, "deal_9", 51],
+    index: "deals_stage",
+    sorted: true,
+  },
+  {
+    // A thread has a handful of deals: read through its index and sorted in memory on purpose.
+    name: "deals: list of one captured thread",
+    sql: `${DEAL_PAGE} AND deals.source_thread_id = ? AND (+deals.updated_at, +deals.id) < (?, ?) ORDER BY +deals.updated_at DESC, +deals.id DESC LIMIT ?`,
+    params: [WS, "thread_4", T, "deal_9", 51],
+    index: "deals_source_thread",
+  },
+  {
+    name: "deals: list of one captured message",
+    sql: `${DEAL_PAGE} AND deals.source_message_id = ? ORDER BY +deals.updated_at DESC, +deals.id DESC LIMIT ?`,
+    params: [WS, "msg_4", 51],
+    index: "deals_source_message",
+  },
+  {
+    name: "deals: one live deal with its stage's kind",
+    sql: `${DEAL_PAGE} AND deals.id = ? LIMIT 1`,
+    params: [WS, "deal_7"],
+  },
+  {
+    name: "deals: captured email dedupe by (workspace_id, source_message_id)",
+    sql: "SELECT id FROM deals WHERE workspace_id = ? AND source_message_id = ? AND deleted_at IS NULL LIMIT 1",
+    params: [WS, "msg_4"],
+    index: "deals_source_message",
+  },
+  {
+    // edge/crm/pipeline.ts: the whole pipeline from the covering index, grouped in its order.
+    name: "deals: pipeline totals per stage and currency",
+    sql: "SELECT stage_id, currency, count(*), coalesce(sum(value_minor), 0), coalesce(sum(value_minor * probability), 0), coalesce(sum(CASE WHEN probability IS NULL THEN value_minor END), 0), count(CASE WHEN coalesce(last_activity_at, created_at) < ? THEN 1 END), count(CASE WHEN paid_at IS NOT NULL THEN 1 END), coalesce(sum(CASE WHEN invoice_sent_at IS NOT NULL AND paid_at IS NULL AND invoice_sent_at + coalesce(payment_terms_days, 30) * 86400000 < ? THEN value_minor END), 0) FROM deals WHERE workspace_id = ? AND deleted_at IS NULL GROUP BY stage_id, currency",
+    params: [T - 14 * DAY, T, WS],
     index: "deals_pipeline",
     sorted: true,
   },
   {
-    name: "deals: due in a range",
-    sql: "SELECT * FROM deals WHERE workspace_id = ? AND due_at >= ? AND due_at < ? ORDER BY due_at ASC",
-    params: [WS, T, T + 30 * DAY],
-    index: "deals_due",
+    name: "deals: live deals in the stages being removed",
+    sql: "SELECT stage_id, count(*) FROM deals WHERE workspace_id = ? AND stage_id IN (?, ?) AND deleted_at IS NULL GROUP BY stage_id",
+    params: [WS, "stg_1_1", "stg_1_4"],
     sorted: true,
   },
   {
-    name: "deals: captured email dedupe by (workspace_id, source_message_id)",
-    sql: "SELECT id FROM deals WHERE workspace_id = ? AND source_message_id = ? LIMIT 1",
-    params: [WS, "msg_5"],
-    index: "deals_source_message",
+    name: "deals: CSV export of every live deal",
+    sql: "SELECT deals.*, sponsors.name, deal_stages.name, deal_stages.kind, users.email FROM deals LEFT JOIN sponsors ON sponsors.id = deals.sponsor_id LEFT JOIN deal_stages ON deal_stages.id = deals.stage_id LEFT JOIN users ON users.id = deals.owner_id WHERE deals.workspace_id = ? AND deals.deleted_at IS NULL ORDER BY deals.updated_at DESC, deals.id DESC",
+    params: [WS],
+    index: "deals_list",
+    sorted: true,
   },
   {
-    name: "deal_activities: timeline of a deal",
-    sql: "SELECT * FROM deal_activities WHERE workspace_id = ? AND deal_id = ? ORDER BY created_at DESC",
-    params: [WS, "deal_4"],
+    name: "deal_stages: the pipeline in order",
+    sql: "SELECT * FROM deal_stages WHERE workspace_id = ? ORDER BY position ASC",
+    params: [WS],
+    index: "deal_stages_pipeline",
+    sorted: true,
+  },
+  {
+    name: "deal_activities: timeline of a deal (after a cursor)",
+    sql: "SELECT * FROM deal_activities WHERE workspace_id = ? AND deal_id = ? AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?",
+    params: [WS, "deal_4", T, "act_9", 51],
     index: "deal_activities_deal",
     sorted: true,
   },
@@ -291,6 +370,12 @@ const QUERIES: PlannedQuery[] = [
     sql: "DELETE FROM content_items WHERE deleted_at < ?",
     params: [T - 30 * DAY],
   },
+  {
+    name: "housekeeping: deals deleted past the restore window",
+    sql: "DELETE FROM deals WHERE deleted_at < ?",
+    params: [T - 30 * DAY],
+    index: "deals_deleted",
+  },
 ];
 
 async function plan(sql: string, params: (string | number)[]): Promise<string[]> {
@@ -349,11 +434,16 @@ async function seed() {
         'usr_' || (i % 20 + 1), ${T} - i * 60000, ${T} - i * 60000 FROM n`,
     `INSERT INTO content_variants (id, workspace_id, content_id, platform, body, generated_by, created_at)
       ${series(300)} SELECT 'var_' || i, ${ws}, 'cnt_' || i, CASE i % 3 WHEN 0 THEN 'x' WHEN 1 THEN 'linkedin' ELSE 'tiktok' END, 'Body ' || i, 'ai', ${T} FROM n`,
-    `INSERT INTO sponsors (id, workspace_id, brand, domain) ${series(60)} SELECT 'spn_' || i, ${ws}, 'Brand ' || i, CASE WHEN i % 6 <> 0 THEN 'brand' || i || '.example' END FROM n`,
-    `INSERT INTO deals (id, workspace_id, sponsor_id, title, stage, due_at, source_message_id, owner_id, created_at, updated_at)
-      ${series(200)} SELECT 'deal_' || i, ${ws}, 'spn_' || ((i - 1) % 60 + 1), 'Deal ' || i,
-        CASE i % 4 WHEN 0 THEN 'lead' WHEN 1 THEN 'negotiating' WHEN 2 THEN 'contracted' ELSE 'paid' END,
-        ${T} + i * 86400000, CASE WHEN i % 2 = 0 THEN 'msg_' || i END, 'usr_' || (i % 20 + 1), ${T} - i * 60000, ${T} - i * 30000 FROM n`,
+    `INSERT INTO sponsors (id, workspace_id, name, domain) ${series(60)} SELECT 'spn_' || i, ${ws}, 'Brand ' || i, CASE WHEN i % 6 <> 0 THEN 'brand' || i || '.example' END FROM n`,
+    // Nine stages per workspace (positions 0–8: open, won, paid, lost as in DEFAULT_STAGES).
+    `INSERT INTO deal_stages (id, workspace_id, name, kind, position) ${series(27)} SELECT 'stg_' || (i % 3) || '_' || ((i - 1) / 3), ${ws}, 'Stage ' || i,
+        CASE WHEN (i - 1) / 3 < 3 THEN 'open' WHEN (i - 1) / 3 < 7 THEN 'won' WHEN (i - 1) / 3 = 7 THEN 'paid' ELSE 'lost' END, (i - 1) / 3 FROM n`,
+    `INSERT INTO deals (id, workspace_id, sponsor_id, title, stage_id, value_minor, currency, probability, expected_close_at, invoice_sent_at, paid_at, source_message_id, source_thread_id, owner_id, last_activity_at, deleted_at, created_at, updated_at)
+      ${series(200)} SELECT 'deal_' || i, ${ws}, 'spn_' || ((i - 1) % 60 + 1), 'Deal ' || i, 'stg_' || (i % 3) || '_' || (i % 9),
+        CASE WHEN i % 7 <> 0 THEN (i % 13) * 25000 END, CASE WHEN i % 4 = 0 THEN 'EUR' ELSE 'USD' END, CASE WHEN i % 3 <> 0 THEN i % 101 END,
+        CASE WHEN i % 5 <> 0 THEN ${T} + i * 86400000 END, CASE WHEN i % 9 = 6 THEN ${T} - i * 86400000 END, CASE WHEN i % 18 = 6 THEN ${T} END,
+        CASE WHEN i % 2 = 0 THEN 'msg_' || i END, CASE WHEN i % 2 = 0 THEN 'thread_' || (i % 20) END,
+        'usr_' || (i % 20 + 1), ${T} - i * 3600000, CASE WHEN i % 23 = 0 THEN ${T} - i * 60000 END, ${T} - i * 60000, ${T} - i * 30000 FROM n`,
     `INSERT INTO deal_activities (id, workspace_id, deal_id, kind, body, created_at)
       ${series(300)} SELECT 'act_' || i, ${ws}, 'deal_' || ((i - 1) % 200 + 1), 'note', 'Note ' || i, ${T} - i * 1000 FROM n`,
     `INSERT INTO followups (id, workspace_id, deal_id, due_at, status)
