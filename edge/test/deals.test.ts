@@ -747,13 +747,14 @@ describe("list", () => {
 
   beforeAll(async () => {
     owner = await signUp("deal-list");
-    member = await signUp("deal-list-member");
-    await addMember(owner, owner.workspaceId, member, "member");
-    stages = await stagesOf(owner);
-    // Paging every sort and filter takes a few hundred requests: the team plan's rate allows them.
+    // Paging every sort and filter takes a few hundred requests: the team plan's rate allows
+    // them (set before the workspace's first request, which fills its bucket to the plan's size).
     await env.DB.prepare("UPDATE workspaces SET plan = 'team' WHERE id = ?")
       .bind(owner.workspaceId)
       .run();
+    member = await signUp("deal-list-member");
+    await addMember(owner, owner.workspaceId, member, "member");
+    stages = await stagesOf(owner);
     await env.DB.prepare("INSERT INTO sponsors (id, workspace_id, name) VALUES (?, ?, 'Lumen')")
       .bind(sponsorId(), owner.workspaceId)
       .run();

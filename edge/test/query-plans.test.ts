@@ -219,15 +219,15 @@ const QUERIES: PlannedQuery[] = [
   },
   {
     name: "sponsors: match a captured email by domain",
-    sql: "SELECT * FROM sponsors WHERE workspace_id = ? AND domain = ? LIMIT 1",
+    sql: "SELECT * FROM sponsors WHERE workspace_id = ? AND domain = ? AND deleted_at IS NULL LIMIT 1",
     params: [WS, "brand7.example"],
     index: "sponsors_domain",
   },
   {
-    name: "sponsors: list by brand",
-    sql: "SELECT * FROM sponsors WHERE workspace_id = ? ORDER BY brand ASC LIMIT ?",
+    name: "sponsors: list by name",
+    sql: "SELECT * FROM sponsors WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY name ASC, id ASC LIMIT ?",
     params: [WS, 50],
-    index: "sponsors_brand",
+    index: "sponsors_name",
     sorted: true,
   },
   // ─── Accounts, membership, invitations (edge/routes, edge/middleware, edge/auth) ───

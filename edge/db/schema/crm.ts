@@ -125,9 +125,7 @@ export const deals = sqliteTable(
     // The other sorts of GET /api/deals (edge/crm/deal-list.ts), ties broken by id.
     index("deals_created").on(t.workspaceId, t.createdAt, t.id).where(sql`deleted_at IS NULL`),
     index("deals_value").on(t.workspaceId, t.valueMinor, t.id).where(sql`deleted_at IS NULL`),
-    index("deals_close")
-      .on(t.workspaceId, t.expectedCloseAt, t.id)
-      .where(sql`deleted_at IS NULL`),
+    index("deals_close").on(t.workspaceId, t.expectedCloseAt, t.id).where(sql`deleted_at IS NULL`),
     // GET /api/deals/pipeline (edge/crm/pipeline.ts): one GROUP BY (stage, currency) answered
     // from this index alone, without reading a deal row. `deleted_at` (always null here) is
     // listed so that SQLite sees the index as covering the query's `deleted_at IS NULL`.
