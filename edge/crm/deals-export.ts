@@ -9,6 +9,7 @@
  * (ISO 4217) says what they are in. A negative value stays a negative number (−250 → `-250`).
  */
 import { desc, eq, isNull } from "drizzle-orm";
+import { majorUnits } from "../../shared/currency";
 import { dealStages, deals, sponsors, users } from "../db/schema";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { type CsvCell, toCsv } from "../lib/csv";
@@ -39,25 +40,9 @@ export const DEAL_CSV_HEADER = [
   "updated_at",
 ] as const;
 
-const minorDigits = new Map<string, number>();
-/** The currency's minor-unit digits (ISO 4217 via the runtime's Intl data: USD 2, JPY 0, BHD 3). */
-function digitsOf(currency: string): number {
-  let digits = minorDigits.get(currency);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-        .maximumFractionDigits;
-    } catch {
-      digits = 2;
-    }
-    minorDigits.set(currency, digits ?? 2);
-  }
-  return digits ?? 2;
-}
-
-/** Minor units as a decimal number of major units: integer ÷ 10^digits prints exactly. */
+/** Minor units as a decimal number of major units (ISO 4217 digits, shared/currency.ts). */
 const amountOf = (valueMinor: number | null, currency: string) =>
-  valueMinor === null ? null : valueMinor / 10 ** digitsOf(currency);
+  valueMinor === null ? null : majorUnits(valueMinor, currency);
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 

@@ -3,7 +3,7 @@
  * (each move and each correction of an extracted field recorded as an activity), deleting it
  * softly and restoring it within 30 days.
  */
-import { eq, inArray, isNull } from "drizzle-orm";
+import { eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { FieldOrigin } from "../../shared/crm";
 import type { ApiIssue } from "../../shared/envelope";
@@ -154,7 +154,14 @@ export async function createDeal(ctx: WorkspaceContext, input: DealInput) {
         updatedAt: now,
       })
       .returning();
-    return dealView(row as DealRow, stage.kind, now.getTime());
+    const created = row as DealRow;
+    // The sponsor was checked before the insert; if it was deleted in between (its delete saw
+    // no deal yet), this deal would hang on a deleted sponsor: take it back and say so.
+    if (created.sponsorId && !(await sponsorIsLive(ctx, created.sponsorId))) {
+      await ctx.scope.delete(deals, eq(deals.id, created.id));
+      throw sponsorGone();
+    }
+    return dealView(created, stage.kind, now.getTime());
   } catch (error) {
     if (isForeignKeyViolation(error)) throw pipelineChanged();
     throw error;
@@ -286,10 +293,20 @@ export async function restoreDeal(ctx: WorkspaceContext, id: string) {
   if (Date.now() - deletedAt.getTime() > DEAL_RESTORE_WINDOW_MS) {
     throw new ApiError(400, "RESTORE_WINDOW_PASSED", "Deleted deals can be restored for 30 days");
   }
+  const sponsorId = found.deal.sponsorId;
   try {
     const [restored] = await ctx.scope
-      .update(deals, { deletedAt: null, updatedAt: new Date() }, eq(deals.id, found.deal.id))
+      .update(
+        deals,
+        { deletedAt: null, updatedAt: new Date() },
+        eq(deals.id, found.deal.id),
+        // A deal comes back only to a live sponsor (checked in the same statement).
+        sponsorId
+          ? sql`${ctx.scope.count(sponsors, eq(sponsors.id, sponsorId), isNull(sponsors.deletedAt))} = 1`
+          : undefined,
+      )
       .returning();
+    if (!restored && sponsorId && !(await sponsorIsLive(ctx, sponsorId))) throw sponsorGone();
     if (!restored) throw notFound("No deleted deal with this id");
     return dealView(restored as DealRow, found.stageKind);
   } catch (error) {
@@ -303,3 +320,19 @@ export async function restoreDeal(ctx: WorkspaceContext, id: string) {
     throw error;
   }
 }
+
+/** True while the sponsor exists and is not deleted. */
+async function sponsorIsLive(ctx: WorkspaceContext, sponsorId: string): Promise<boolean> {
+  const [row] = await ctx.scope
+    .select(sponsors, eq(sponsors.id, sponsorId), isNull(sponsors.deletedAt))
+    .limit(1);
+  return row !== undefined;
+}
+
+const sponsorGone = () =>
+  new ApiError(
+    409,
+    "CONFLICT",
+    "This deal's sponsor was deleted: restore the sponsor first, or create the deal without it",
+    [{ path: "sponsorId", message: "The sponsor was deleted" }],
+  );

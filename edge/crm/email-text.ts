@@ -68,7 +68,15 @@ export interface EmailBodyParts {
 /** The body as read: line ends normalised, bidi controls and lone surrogates cleaned, cut to the limit. */
 export function prepareBody(bodyText: string): { text: string; truncated: boolean } {
   const truncated = bodyText.length > MAX_BODY_CHARS;
-  const cut = truncated ? bodyText.slice(0, MAX_BODY_CHARS) : bodyText;
+  // Cut at the last whitespace of the limit's final 200 characters, so a number or a word is
+  // never read half ("$5,000" cut to "$5"); without whitespace there, cut at the limit.
+  const hard = bodyText.slice(0, MAX_BODY_CHARS);
+  const lastSpace = Math.max(hard.lastIndexOf(" "), hard.lastIndexOf("\n"), hard.lastIndexOf("\t"));
+  const cut = truncated
+    ? lastSpace > MAX_BODY_CHARS - 200
+      ? hard.slice(0, lastSpace)
+      : hard
+    : bodyText;
   return { text: cleanText(cut.replace(/\r\n?|[\u2028\u2029]/g, "\n")), truncated };
 }
 

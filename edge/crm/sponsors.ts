@@ -16,6 +16,7 @@ import type {
   TotalsByCurrency,
   updateSponsorSchema,
 } from "../../shared/crm";
+import { majorUnits } from "../../shared/currency";
 import { type KeyedRequest, type WriteOutcome, withIdempotency } from "../db/idempotency";
 import { deals, sponsors } from "../db/schema";
 import { isUniqueViolation } from "../db/unique";
@@ -399,14 +400,26 @@ export async function mergeSponsors(
   const domain = target.domain ?? source.domain;
   let merged: SponsorRow | undefined;
   try {
+    // Every statement re-checks, inside the one transaction, that both sponsors are still live
+    // (and the last that this call deleted the source): of two merges racing in opposite
+    // directions, the second changes nothing and answers 404.
+    const live = (id: string) =>
+      sql`${scope.count(sponsors, eq(sponsors.id, id), isNull(sponsors.deletedAt))} = 1`;
     const [, , rows] = await db.batch([
-      scope.update(deals, { sponsorId: target.id, updatedAt: now }, eq(deals.sponsorId, source.id)),
+      scope.update(
+        deals,
+        { sponsorId: target.id, updatedAt: now },
+        eq(deals.sponsorId, source.id),
+        live(source.id),
+        live(target.id),
+      ),
       // Deleted before the target takes its domain: the unique index counts live sponsors only.
       scope.update(
         sponsors,
         { deletedAt: now, updatedAt: now },
         eq(sponsors.id, source.id),
         isNull(sponsors.deletedAt),
+        live(target.id),
       ),
       scope
         .update(
@@ -419,6 +432,7 @@ export async function mergeSponsors(
           },
           eq(sponsors.id, target.id),
           isNull(sponsors.deletedAt),
+          sql`${scope.count(sponsors, eq(sponsors.id, source.id), eq(sponsors.deletedAt, now))} = 1`,
         )
         .returning(),
     ]);
@@ -428,19 +442,6 @@ export async function mergeSponsors(
   }
   if (!merged) throw notFound("Sponsor not found");
   return detailOf(ctx, merged);
-}
-
-/** A currency's amount in major units for a spreadsheet: 250000 USD cents → 2500. */
-function majorUnits(valueMinor: number, currency: string): number {
-  let digits = 2;
-  try {
-    digits =
-      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-        .maximumFractionDigits ?? 2;
-  } catch {
-    // A code the runtime does not know (written before currencies were checked): cents.
-  }
-  return valueMinor / 10 ** digits;
 }
 
 /**

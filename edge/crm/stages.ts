@@ -113,7 +113,8 @@ export async function replaceStages(ctx: WorkspaceContext, input: StagesInput): 
   const added = stages.filter((_, index) => wanted[index]?.id === undefined);
   const { scope } = ctx;
   const writes: BatchItem<"sqlite">[] = [
-    ...(added.length ? [scope.insert(dealStages, added)] : []),
+    // D1 binds at most 100 parameters a statement: 5 columns a stage, so 20 stages an insert.
+    ...chunks(added, 20).map((rows) => scope.insert(dealStages, rows)),
     ...stages
       .filter((stage) => kept.has(stage.id))
       .map((stage) =>
@@ -199,4 +200,11 @@ async function refuseIfHoldingDeals(ctx: WorkspaceContext, stages: StageRow[]) {
     undefined,
     { stages: named },
   );
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size)
+    out.push(items.slice(start, start + size));
+  return out;
 }

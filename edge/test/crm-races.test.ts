@@ -1,0 +1,151 @@
+/**
+ * The CRM's invariants under races and edge cases found by a breaking pass: a live deal never
+ * hangs on a deleted sponsor, two opposite merges never delete both sponsors, a pipeline of 30
+ * stages saves, and exports use ISO 4217 minor units.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, type RequestOptions, signUp, type TestUser } from "./helpers";
+
+const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
+  token: user.token,
+  workspaceId: user.workspaceId,
+  ...extra,
+});
+
+async function sponsor(user: TestUser, name: string) {
+  const res = await api("/api/sponsors", as(user, { body: { name } }));
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.data.id as string;
+}
+
+async function deal(user: TestUser, body: Record<string, unknown>) {
+  const res = await api("/api/deals", as(user, { body: { title: "A deal", ...body } }));
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.data.id as string;
+}
+
+/** Live deals whose sponsor is deleted (or gone): must always be none. */
+async function dealsOnDeletedSponsors(workspaceId: string) {
+  const { results } = await env.DB.prepare(
+    `SELECT d.id FROM deals d LEFT JOIN sponsors s ON s.id = d.sponsor_id
+     WHERE d.workspace_id = ? AND d.deleted_at IS NULL AND d.sponsor_id IS NOT NULL
+       AND (s.id IS NULL OR s.deleted_at IS NOT NULL)`,
+  )
+    .bind(workspaceId)
+    .all();
+  return results;
+}
+
+describe("sponsors and deals under races", () => {
+  it("two merges in opposite directions leave one live sponsor holding every deal", async () => {
+    const user = await signUp("crm-merge-race");
+    for (let round = 0; round < 6; round++) {
+      const a = await sponsor(user, `A ${round}`);
+      const b = await sponsor(user, `B ${round}`);
+      await deal(user, { sponsorId: a });
+      await deal(user, { sponsorId: b });
+      const answers = await Promise.all([
+        api(`/api/sponsors/${b}/merge`, as(user, { body: { sourceId: a } })),
+        api(`/api/sponsors/${a}/merge`, as(user, { body: { sourceId: b } })),
+      ]);
+      expect(answers.map((res) => res.status).sort()).toContain(200);
+      const live = await env.DB.prepare(
+        "SELECT id FROM sponsors WHERE id IN (?, ?) AND deleted_at IS NULL",
+      )
+        .bind(a, b)
+        .all();
+      expect(live.results, `round ${round}`).toHaveLength(1);
+      expect(await dealsOnDeletedSponsors(user.workspaceId), `round ${round}`).toEqual([]);
+    }
+  });
+
+  it("a deal created while its sponsor is deleted never stays on the deleted sponsor", async () => {
+    const user = await signUp("crm-create-race");
+    for (let round = 0; round < 6; round++) {
+      const id = await sponsor(user, `Racing ${round}`);
+      const [removed, created] = await Promise.all([
+        api(`/api/sponsors/${id}`, as(user, { method: "DELETE" })),
+        api("/api/deals", as(user, { body: { title: "Racing deal", sponsorId: id } })),
+      ]);
+      // One of the two is refused: the delete (409, it has a deal) or the create (400/409).
+      expect(
+        [removed.status, created.status].filter((status) => status >= 400).length,
+      ).toBeGreaterThan(0);
+      expect(await dealsOnDeletedSponsors(user.workspaceId), `round ${round}`).toEqual([]);
+    }
+  });
+
+  it("a deleted deal of a sponsor deleted since is not restored onto it (409 naming sponsorId)", async () => {
+    const user = await signUp("crm-restore-orphan");
+    const sponsorId = await sponsor(user, "Gone soon");
+    const dealId = await deal(user, { sponsorId });
+    expect((await api(`/api/deals/${dealId}`, as(user, { method: "DELETE" }))).status).toBe(200);
+    expect((await api(`/api/sponsors/${sponsorId}`, as(user, { method: "DELETE" }))).status).toBe(
+      200,
+    );
+    const restored = await api(`/api/deals/${dealId}/restore`, as(user, { method: "POST" }));
+    expect(restored.status).toBe(409);
+    expect(restored.body.error.issues).toEqual([
+      { path: "sponsorId", message: expect.any(String) },
+    ]);
+    // Restoring the sponsor first lets the deal come back.
+    expect(
+      (await api(`/api/sponsors/${sponsorId}/restore`, as(user, { method: "POST" }))).status,
+    ).toBe(200);
+    expect((await api(`/api/deals/${dealId}/restore`, as(user, { method: "POST" }))).status).toBe(
+      200,
+    );
+    expect(await dealsOnDeletedSponsors(user.workspaceId)).toEqual([]);
+  });
+});
+
+describe("pipeline and exports", () => {
+  it("saves a pipeline of 30 stages (D1's 100 bound parameters a statement)", async () => {
+    const user = await signUp("crm-thirty-stages");
+    const current = (await api("/api/deals/stages", as(user))).body.data as {
+      id: string;
+      name: string;
+      kind: string;
+    }[];
+    const added = Array.from({ length: 30 - current.length }, (_, i) => ({
+      name: `Step ${i + 1}`,
+      kind: "open",
+    }));
+    const res = await api(
+      "/api/deals/stages",
+      as(user, {
+        method: "PUT",
+        body: { stages: [...added, ...current.map(({ id, name, kind }) => ({ id, name, kind }))] },
+      }),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data).toHaveLength(30);
+    expect(res.body.data.map((stage: { position: number }) => stage.position)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i),
+    );
+  });
+
+  it("exports amounts in ISO 4217 major units, also where the runtime's display digits differ", async () => {
+    const user = await signUp("crm-iso-digits");
+    await deal(user, { title: "Baghdad", valueMinor: 1500, currency: "IQD" });
+    await deal(user, { title: "Beirut", valueMinor: 100, currency: "LBP" });
+    await deal(user, { title: "Tokyo", valueMinor: 5000, currency: "JPY" });
+    const res = await env.DB.prepare("SELECT 1").first(); // keep D1 warm for the export
+    expect(res).toBeTruthy();
+    const csv = await api("/api/deals/export.csv", as(user));
+    expect(csv.status).toBe(200);
+    const text = typeof csv.body === "string" ? csv.body : JSON.stringify(csv.body);
+    const lines = text.split("\r\n");
+    const header = (lines[0] ?? "").split(",");
+    const amountAt = header.indexOf("amount");
+    const titleAt = header.indexOf("title");
+    const amounts = Object.fromEntries(
+      lines.slice(1, -1).map((line) => {
+        const cells = line.split(",");
+        return [cells[titleAt], cells[amountAt]];
+      }),
+    );
+    expect(amounts).toMatchObject({ Baghdad: "1.5", Beirut: "1", Tokyo: "5000" });
+  });
+});
