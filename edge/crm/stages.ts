@@ -3,7 +3,7 @@
  * lost) that totals, follow-ups and reminders key on. Owners and admins change them as one
  * ordered list: rename, reorder, add and remove, in one batch.
  */
-import { asc, count, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { asc, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { z } from "zod";
 import { type putStagesSchema, STAGE_KINDS, type Stage } from "../../shared/crm";
@@ -113,6 +113,7 @@ export async function replaceStages(ctx: WorkspaceContext, input: StagesInput): 
   const added = stages.filter((_, index) => wanted[index]?.id === undefined);
   const { scope } = ctx;
   const writes: BatchItem<"sqlite">[] = [
+    pipelineUnchangedSince(ctx, current),
     // D1 binds at most 100 parameters a statement: 5 columns a stage, so 20 stages an insert.
     ...chunks(added, 20).map((rows) => scope.insert(dealStages, rows)),
     ...stages
@@ -159,6 +160,13 @@ export async function replaceStages(ctx: WorkspaceContext, input: StagesInput): 
   try {
     await ctx.db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   } catch (error) {
+    if (String(error).includes("NOT NULL constraint failed: deal_stages.id")) {
+      throw new ApiError(
+        409,
+        "CONFLICT",
+        "Someone changed the pipeline while you were editing it. Reload the stages and try again.",
+      );
+    }
     // A deal moved into a removed stage after the check: the stage's foreign key refuses the
     // delete and the whole batch rolls back.
     if (isForeignKeyViolation(error)) await refuseIfHoldingDeals(ctx, removed);
@@ -207,4 +215,31 @@ function chunks<T>(items: T[], size: number): T[][] {
   for (let start = 0; start < items.length; start += size)
     out.push(items.slice(start, start + size));
   return out;
+}
+
+/**
+ * The batch's first statement: it fails the whole batch (inserting a stage without an id) when
+ * the pipeline is no longer the one `current` read — another admin saved in between — so two
+ * edits never interleave into a pipeline neither of them asked for (a kind without a stage,
+ * two stages at one position). Every save touches `updated_at` of the stages it keeps.
+ */
+function pipelineUnchangedSince(ctx: WorkspaceContext, current: StageRow[]) {
+  const { scope, db } = ctx;
+  const lastUpdate = Math.max(0, ...current.map((stage) => stage.updatedAt.getTime()));
+  const changed = sql`(${scope.count(dealStages)} <> ${current.length} OR (SELECT max(${dealStages.updatedAt}) FROM ${dealStages} WHERE ${scope.where(dealStages)}) <> ${lastUpdate})`;
+  return db.insert(dealStages).select(
+    db
+      .select({
+        id: sql<string>`NULL`.as("id"),
+        workspaceId: dealStages.workspaceId,
+        name: dealStages.name,
+        kind: dealStages.kind,
+        position: dealStages.position,
+        createdAt: dealStages.createdAt,
+        updatedAt: dealStages.updatedAt,
+      })
+      .from(dealStages)
+      .where(scope.where(dealStages, changed))
+      .limit(1),
+  );
 }

@@ -149,3 +149,60 @@ describe("pipeline and exports", () => {
     expect(amounts).toMatchObject({ Baghdad: "1.5", Beirut: "1", Tokyo: "5000" });
   });
 });
+
+describe("two admins editing the pipeline at once", () => {
+  it("never interleave: one wins, the other gets 409, and every kind keeps a stage at its own position", async () => {
+    const user = await signUp("crm-stage-race");
+    for (let round = 0; round < 6; round++) {
+      const current = (await api("/api/deals/stages", as(user))).body.data as {
+        id: string;
+        name: string;
+        kind: string;
+      }[];
+      const keep = current.map(({ id, name, kind }) => ({ id, name, kind }));
+      // One drops "Invoiced"; the other drops "Paid" and turns "Invoiced" into the paid stage.
+      const withoutInvoiced = keep.filter((stage) => stage.name !== "Invoiced");
+      const invoicedIsPaid = keep
+        .filter((stage) => stage.name !== "Paid")
+        .map((stage) => (stage.name === "Invoiced" ? { ...stage, kind: "paid" } : stage));
+      const answers = await Promise.all([
+        api("/api/deals/stages", as(user, { method: "PUT", body: { stages: withoutInvoiced } })),
+        api("/api/deals/stages", as(user, { method: "PUT", body: { stages: invoicedIsPaid } })),
+      ]);
+      const statuses = answers.map((res) => res.status).sort();
+      expect(statuses[0], JSON.stringify(answers.map((res) => res.body))).toBe(200);
+      const after = (await api("/api/deals/stages", as(user))).body.data as {
+        kind: string;
+        position: number;
+      }[];
+      for (const kind of ["open", "won", "paid", "lost"]) {
+        expect(
+          after.some((stage) => stage.kind === kind),
+          `round ${round}: ${kind}`,
+        ).toBe(true);
+      }
+      expect(after.map((stage) => stage.position)).toEqual(after.map((_, index) => index));
+      // Put the default pipeline back for the next round.
+      const reset = await api(
+        "/api/deals/stages",
+        as(user, {
+          method: "PUT",
+          body: {
+            stages: [
+              { name: "Lead", kind: "open" },
+              { name: "Contacted", kind: "open" },
+              { name: "Negotiating", kind: "open" },
+              { name: "Contracted", kind: "won" },
+              { name: "Delivering", kind: "won" },
+              { name: "Delivered", kind: "won" },
+              { name: "Invoiced", kind: "won" },
+              { name: "Paid", kind: "paid" },
+              { name: "Lost", kind: "lost" },
+            ],
+          },
+        }),
+      );
+      expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    }
+  });
+});
