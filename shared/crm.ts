@@ -90,6 +90,9 @@ export const minorUnitsSchema = z
 
 // ─── Sponsors ────────────────────────────────────────────────────────────────
 
+/** A sponsor keeps at most this many contacts (a merge that would exceed it is refused). */
+export const MAX_SPONSOR_CONTACTS = 50;
+
 export const sponsorContactSchema = z.object({
   name: clean(z.string().trim().max(100)).optional(),
   email: emailSchema,
@@ -110,7 +113,7 @@ export const sponsorDomainSchema = z
 export const createSponsorSchema = z.object({
   name: clean(z.string().trim().min(1).max(200)),
   domain: sponsorDomainSchema.nullable().optional(),
-  contacts: z.array(sponsorContactSchema).max(50).optional(),
+  contacts: z.array(sponsorContactSchema).max(MAX_SPONSOR_CONTACTS).optional(),
   notes: clean(z.string().max(10_000)).nullable().optional(),
 });
 export type CreateSponsorInput = z.input<typeof createSponsorSchema>;
@@ -333,4 +336,48 @@ export interface Activity {
   metadata: Record<string, unknown> | null;
   actorId: string | null;
   createdAt: string;
+}
+
+// ─── Capture ─────────────────────────────────────────────────────────────────
+
+/** The body of a captured email: the reader truncates it, it is never refused for size. */
+export const MAX_CAPTURED_BODY_CHARS = 1_000_000;
+
+const emailAddressSchema = z.object({
+  name: clean(z.string().trim().max(200)).optional(),
+  email: emailSchema,
+});
+
+/**
+ * `POST /api/deals/capture-email`: what the Gmail button sends of the message the creator is
+ * looking at. `bodyText` is the whole body as shown (quoted history and forwards included).
+ */
+export const captureEmailSchema = z.object({
+  messageId: z.string().trim().min(1).max(200),
+  threadId: z.string().trim().min(1).max(200).optional(),
+  threadUrl: z.url().max(2000).optional(),
+  subject: z.string().max(1000),
+  from: emailAddressSchema,
+  to: z.array(emailAddressSchema).max(100),
+  cc: z.array(emailAddressSchema).max(100).optional(),
+  /** An ISO 8601 instant. */
+  date: isoTimeSchema,
+  bodyText: z.string().max(MAX_CAPTURED_BODY_CHARS),
+  /** A second message of a captured thread makes its own deal instead of updating the first. */
+  newDeal: z.boolean().optional(),
+});
+export type CaptureEmailInput = z.input<typeof captureEmailSchema>;
+
+/** One field read from the email, with where it came from and how sure the reader was. */
+export interface CapturedField extends FieldOrigin {
+  field: string;
+  value: unknown;
+}
+
+/** The answer: 201 `created: true` for a new deal, 200 `created: false` when already captured. */
+export interface CaptureEmailResult {
+  deal: Deal & { lastActivityAt: string; stale: boolean };
+  created: boolean;
+  fields: CapturedField[];
+  warnings: string[];
 }

@@ -119,7 +119,7 @@ export async function pipelineTotals(ctx: WorkspaceContext, now = Date.now()): P
     stage.totals[group.currency] = {
       valueMinor: group.valueMinor,
       weightedMinor:
-        Math.round(group.valueTimesProbability / 100) +
+        roundHalfAway(group.valueTimesProbability / 100) +
         (certain ? group.valueWithoutProbability : 0),
     };
     if (certain) add(pipeline.booked, group.currency, group.count, group.valueMinor);
@@ -130,4 +130,9 @@ export async function pipelineTotals(ctx: WorkspaceContext, now = Date.now()): P
     add(pipeline.overdue, group.currency, group.overdueCount, group.overdueMinor);
   }
   return pipeline;
+}
+
+/** Rounds half away from zero, so a credit and a charge of the same size weigh the same. */
+function roundHalfAway(value: number): number {
+  return Math.sign(value) * Math.round(Math.abs(value));
 }

@@ -16,6 +16,7 @@ import type {
   TotalsByCurrency,
   updateSponsorSchema,
 } from "../../shared/crm";
+import { MAX_SPONSOR_CONTACTS } from "../../shared/crm";
 import { majorUnits } from "../../shared/currency";
 import { type KeyedRequest, type WriteOutcome, withIdempotency } from "../db/idempotency";
 import { deals, sponsors } from "../db/schema";
@@ -396,6 +397,13 @@ export async function mergeSponsors(
     .select(sponsors, eq(sponsors.id, sourceId), isNull(sponsors.deletedAt))
     .limit(1)) as SponsorRow[];
   if (!source) throw notFound("The sponsor to merge was not found");
+  const contacts = mergeContacts([...target.contacts, ...source.contacts]);
+  if (contacts.length > MAX_SPONSOR_CONTACTS) {
+    const message = `Together they have ${contacts.length} contacts; a sponsor keeps at most ${MAX_SPONSOR_CONTACTS}. Remove some first.`;
+    throw new ApiError(400, "VALIDATION_ERROR", `Invalid input — sourceId: ${message}`, [
+      { path: "sourceId", message },
+    ]);
+  }
   const now = new Date();
   const domain = target.domain ?? source.domain;
   let merged: SponsorRow | undefined;
@@ -426,7 +434,7 @@ export async function mergeSponsors(
           sponsors,
           {
             domain,
-            contacts: mergeContacts([...target.contacts, ...source.contacts]),
+            contacts,
             notes: mergeNotes(target.notes, source.notes),
             updatedAt: now,
           },

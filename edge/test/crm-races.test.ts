@@ -206,3 +206,36 @@ describe("two admins editing the pipeline at once", () => {
     }
   });
 });
+
+describe("limits that a merge or a credit could break", () => {
+  it("refuses a merge that would leave a sponsor with more than 50 contacts", async () => {
+    const user = await signUp("crm-merge-contacts");
+    const contacts = (prefix: string) =>
+      Array.from({ length: 30 }, (_, i) => ({ email: `${prefix}${i}@example.com` }));
+    const a = await api(
+      "/api/sponsors",
+      as(user, { body: { name: "A", contacts: contacts("a") } }),
+    );
+    const b = await api(
+      "/api/sponsors",
+      as(user, { body: { name: "B", contacts: contacts("b") } }),
+    );
+    const merged = await api(
+      `/api/sponsors/${a.body.data.id}/merge`,
+      as(user, { body: { sourceId: b.body.data.id } }),
+    );
+    expect(merged.status).toBe(400);
+    expect(merged.body.error.issues[0].path).toBe("sourceId");
+    expect((await api(`/api/sponsors/${b.body.data.id}`, as(user))).status).toBe(200);
+  });
+
+  it("weighs a credit like a charge of the same size (rounding half away from zero)", async () => {
+    const user = await signUp("crm-weighted-rounding");
+    await deal(user, { title: "Charge", valueMinor: 1, currency: "USD", probability: 50 });
+    await deal(user, { title: "Credit", valueMinor: -1, currency: "EUR", probability: 50 });
+    const pipeline = (await api("/api/deals/pipeline", as(user))).body.data;
+    const lead = pipeline.stages.find((stage: { position: number }) => stage.position === 0);
+    expect(lead.totals.USD.weightedMinor).toBe(1);
+    expect(lead.totals.EUR.weightedMinor).toBe(-1);
+  });
+});
