@@ -219,9 +219,11 @@ async function sponsorFor(
   }
   if (match.sponsor) return { sponsor: match.sponsor, warnings };
   if (match.reason === "agency") {
+    // A brand read from the agency's own domain is the agency, not its client.
+    const named = brand && !nameMatchesDomain(brand, domain) ? brand : undefined;
     warnings.push(
-      brand
-        ? `An agency (${contact.email}) wrote for ${brand}, which is not a sponsor on file: who is the brand? The deal has no sponsor yet.`
+      named
+        ? `An agency (${contact.email}) wrote for ${named}, which is not a sponsor on file: who is the brand? The deal has no sponsor yet.`
         : `An agency (${contact.email}) wrote this email without naming the brand: who is the brand? The deal has no sponsor yet.`,
     );
     return { sponsor: null, warnings };

@@ -1,5 +1,8 @@
 import { Hono } from "hono";
+import { z } from "zod";
+import { idempotencyKeySchema } from "../../shared/content";
 import {
+  captureEmailSchema,
   createDealSchema,
   createNoteSchema,
   listActivitiesQuerySchema,
@@ -10,6 +13,7 @@ import {
 import { idParamSchema } from "../../shared/ids";
 import type { AppEnv } from "../context";
 import { addNote, listActivities } from "../crm/activities";
+import { captureEmail } from "../crm/capture-email";
 import { listDeals } from "../crm/deal-list";
 import { createDeal, deleteDeal, getDeal, restoreDeal, updateDeal } from "../crm/deals";
 import { exportDealsCsv } from "../crm/deals-export";
@@ -18,6 +22,8 @@ import { listStages, replaceStages } from "../crm/stages";
 import { csvHeaders } from "../lib/csv";
 import { valid } from "../middleware/validate";
 import { workspaceFromHeader } from "../middleware/workspace";
+
+const idempotencyHeaderSchema = z.object({ "idempotency-key": idempotencyKeySchema.optional() });
 
 /**
  * The deal pipeline of the current workspace (edge/crm/): stages, deals, their activities, the
@@ -57,6 +63,18 @@ export const dealRoutes = new Hono<AppEnv>()
     const data = await createDeal(c.var.ctx, c.req.valid("json"));
     return c.json({ success: true as const, data }, 201);
   })
+
+  /** 201 with a new deal; 200 when the message (or its thread) was already captured. */
+  .post(
+    "/capture-email",
+    valid("header", idempotencyHeaderSchema),
+    valid("json", captureEmailSchema),
+    async (c) => {
+      const key = c.req.valid("header")["idempotency-key"];
+      const { status, data } = await captureEmail(c.var.ctx, c.req.valid("json"), key);
+      return c.json({ success: true as const, data }, status);
+    },
+  )
 
   .get("/:id", valid("param", idParamSchema), async (c) => {
     const data = await getDeal(c.var.ctx, c.req.valid("param").id);

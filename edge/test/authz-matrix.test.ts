@@ -77,6 +77,7 @@ const MATRIX: Record<string, Access> = {
   "POST /api/sponsors/:id/merge": { auth: "workspace-header", minRole: "member" },
   "GET /api/deals": { auth: "workspace-header", minRole: "member" },
   "POST /api/deals": { auth: "workspace-header", minRole: "member" },
+  "POST /api/deals/capture-email": { auth: "workspace-header", minRole: "member" },
   "GET /api/deals/stages": { auth: "workspace-header", minRole: "member" },
   "PUT /api/deals/stages": { auth: "workspace-header", minRole: "admin" },
   "GET /api/deals/pipeline": { auth: "workspace-header", minRole: "member" },
@@ -173,6 +174,14 @@ const VALID_BODIES: Record<string, (ctx: BodyContext) => unknown> = {
     sourceId: (await sampleResources(team, "sponsorSource")).id,
   }),
   "POST /api/deals": () => ({ title: "Matrix deal", valueMinor: 100_000, currency: "EUR" }),
+  "POST /api/deals/capture-email": () => ({
+    messageId: `matrix-${crypto.randomUUID()}`,
+    subject: "Matrix sponsorship",
+    from: { name: "Matrix Brand", email: "deals@matrix.example" },
+    to: [{ email: "creator@matrix.example" }],
+    date: new Date().toISOString(),
+    bodyText: "We offer $1,000 for 1 YouTube video. Payment is Net 30.",
+  }),
   // A whole new pipeline: every stage of the workspace is replaced (none holds a deal).
   "PUT /api/deals/stages": () => ({
     stages: DEFAULT_STAGES.map((stage) => ({ name: `Matrix ${stage.name}`, kind: stage.kind })),

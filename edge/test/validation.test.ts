@@ -182,6 +182,23 @@ const BODY_ROUTES: Record<string, BodyRoute | "no-body"> = {
     required: ["sourceId"],
   },
   "POST /api/deals": { valid: (fx) => dealBody(fx), required: ["title"] },
+  "POST /api/deals/capture-email": {
+    valid: () => ({
+      messageId: `validation-${crypto.randomUUID()}`,
+      threadId: "thread-validation",
+      threadUrl: "https://mail.google.com/mail/u/0/#inbox/thread-validation",
+      subject: "Sponsorship offer",
+      from: { name: "Jane Doe", email: "jane@northwind.example" },
+      to: [{ name: "Sam", email: "sam@creator.example" }],
+      cc: [{ email: "team@northwind.example" }],
+      date: "2026-03-02T10:00:00Z",
+      bodyText: "Hi Sam, we offer $2,500 for 1 YouTube video. Payment is Net 30.",
+      newDeal: true,
+    }),
+    required: ["messageId", "subject", "from", "to", "date", "bodyText"],
+    // The whole body as shown: the reader truncates it, it is never refused for size.
+    acceptsLongText: ["bodyText"],
+  },
   "PUT /api/deals/:id": { valid: (fx) => dealBody(fx), required: [] },
   "POST /api/deals/:id/restore": "no-body",
   "PUT /api/deals/stages": {
