@@ -227,6 +227,25 @@ describe("capture an email as a deal", () => {
     expect(await dealCount(user)).toBe(2);
   });
 
+  it("makes one deal when two members capture the same email at the same moment", async () => {
+    const lead = await signUp("fp-race-owner");
+    const member = await signUp("fp-race-member");
+    await addMember(lead, lead.workspaceId, member, "member");
+    for (let round = 0; round < 4; round++) {
+      const shared = { subject: `Collab ${round} with Lumen`, date: "2026-04-02T09:15:00Z" };
+      const [mine, theirs] = await Promise.all([
+        capture(lead, email({ ...shared, messageId: uid("race-a") })),
+        capture(member, email({ ...shared, messageId: uid("race-b") }), {
+          workspaceId: lead.workspaceId,
+        }),
+      ]);
+      expect([mine.status, theirs.status].sort(), JSON.stringify([mine.body, theirs.body])).toEqual(
+        [200, 201],
+      );
+      expect(theirs.body.data.deal.id).toBe(mine.body.data.deal.id);
+    }
+  });
+
   it("recognises the same email captured by two members by its fingerprint", async () => {
     const lead = await signUp("fp-owner");
     const member = await signUp("fp-member");

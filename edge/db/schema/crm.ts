@@ -154,9 +154,10 @@ export const deals = sqliteTable(
     index("deals_source_thread")
       .on(t.workspaceId, t.sourceThreadId)
       .where(sql`source_thread_id IS NOT NULL`),
-    index("deals_source_fingerprint")
+    // One live deal per email, however many members' mailboxes it was captured from.
+    uniqueIndex("deals_source_fingerprint")
       .on(t.workspaceId, t.sourceFingerprint)
-      .where(sql`source_fingerprint IS NOT NULL`),
+      .where(sql`source_fingerprint IS NOT NULL AND deleted_at IS NULL`),
     index("deals_deleted").on(t.deletedAt).where(sql`deleted_at IS NOT NULL`),
   ],
 );

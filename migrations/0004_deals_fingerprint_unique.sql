@@ -1,0 +1,2 @@
+DROP INDEX `deals_source_fingerprint`;--> statement-breakpoint
+CREATE UNIQUE INDEX `deals_source_fingerprint` ON `deals` (`workspace_id`,`source_fingerprint`) WHERE source_fingerprint IS NOT NULL AND deleted_at IS NULL;
