@@ -10,7 +10,7 @@
  *    (`free-mail.ts`, the maintained email-providers list); a Gmail address says nothing
  *    about a brand.
  */
-import { isFreeMailDomain } from "./free-mail";
+import { emailDomain, isFreeMailDomain } from "./free-mail";
 
 /** Second-level labels under which companies register (example.co.uk, example.com.au). */
 const PUBLIC_SECOND_LEVEL = new Set([
@@ -25,10 +25,6 @@ const PUBLIC_SECOND_LEVEL = new Set([
   "ne",
   "or",
 ]);
-
-export function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-}
 
 /** The company label of a domain: "mail.northwind.com" → "northwind", "acme.co.uk" → "acme". */
 export function companyLabel(domain: string): string {
@@ -136,7 +132,7 @@ export function guessBrand(
   signature: string[],
   sender: { name?: string; email: string } | null,
 ): BrandGuess | null {
-  const domain = sender ? domainOf(sender.email) : null;
+  const domain = sender ? emailDomain(sender.email) : null;
   const companyDomain = domain && !isFreeMailDomain(domain) ? domain : null;
 
   const client = CLIENT.exec(text);

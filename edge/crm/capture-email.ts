@@ -12,7 +12,7 @@
  * Only what the creator sent is stored, and never the body itself. A capture never fails because
  * extraction found nothing. Retries with the same Idempotency-Key answer the first result.
  */
-import { asc, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { z } from "zod";
 import {
@@ -31,15 +31,16 @@ import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
 import { type ActivityEntry, activityInsert } from "./activities";
-import { companyLabel, domainOf, nameMatchesDomain } from "./brand";
+import { companyLabel, nameMatchesDomain } from "./brand";
 import { dayOf } from "./dates";
 import { type DealColumns, type DealRow, dealView } from "./deal-view";
 import type { EmailAddress } from "./email-text";
 import { type DealTermFields, type ExtractedDealTerms, extractDealTerms } from "./extract-terms";
-import { isFreeMailDomain } from "./free-mail";
+import { emailDomain, isFreeMailDomain } from "./free-mail";
 import { formatMoney } from "./money";
 import { findSponsorForEmail, type SponsorMatch } from "./sponsor-matching";
 import { mergeContacts, type SponsorRow, sponsorView } from "./sponsors";
+import { stageRows } from "./stages";
 
 export type CaptureEmailValues = z.output<typeof captureEmailSchema>;
 
@@ -207,7 +208,7 @@ async function sponsorFor(
     name: contact.name,
     brandHint: brand,
   });
-  const domain = domainOf(contact.email);
+  const domain = emailDomain(contact.email);
   const freeMail = isFreeMailDomain(domain);
   const agency = match.sponsor ? match.matchedBy === "agency-brand" : match.reason === "agency";
   const matchesSponsor =
@@ -384,7 +385,7 @@ async function createFromEmail(
 ): Promise<WriteOutcome<CaptureEmailResult>> {
   const { scope, db } = ctx;
   const [stages, matched] = await Promise.all([
-    scope.select(dealStages).orderBy(asc(dealStages.position), asc(dealStages.id)),
+    stageRows(ctx),
     sponsorFor(ctx, contact, terms.fields.brand?.value),
   ]);
   const stage = stages.find((s) => s.kind === "open") ?? stages[0];

@@ -34,7 +34,7 @@
  * brand without its domain), ≤ 0.5 a guess (a brand from the domain alone, an ambiguous date left
  * unresolved, an amount that could not be read).
  */
-import { countryOf, domainOf, guessBrand } from "./brand";
+import { countryOf, guessBrand } from "./brand";
 import {
   countValue,
   type DateMention,
@@ -53,6 +53,7 @@ import {
   signatureOf,
   splitEmailBody,
 } from "./email-text";
+import { emailDomain } from "./free-mail";
 import {
   type CurrencyCode,
   findMoney,
@@ -785,7 +786,7 @@ export function extractDealTerms(email: SponsorEmail): ExtractedDealTerms {
     );
   }
 
-  const senderDomain = sender ? domainOf(sender.email) : null;
+  const senderDomain = sender ? emailDomain(sender.email) : null;
   const senderCountry = senderDomain ? countryOf(senderDomain) : null;
   const language = detectLanguage(sentences.join("\n"));
   const order = dateOrderHint(language, senderCountry);

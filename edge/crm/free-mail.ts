@@ -12,7 +12,8 @@
  */
 import freeMailProviders from "email-providers/all.json";
 
-const LISTED = new Set<string>(freeMailProviders as string[]);
+/** Built on first use: most requests never look at an email address. */
+let listed: Set<string> | undefined;
 
 /** `family.tld`, `family.co.tld`, `family.com.tld`: yahoo.co.jp, hotmail.com.br, gmx.at. */
 const FAMILY =
@@ -29,5 +30,6 @@ export function emailDomain(email: string): string {
 /** True when `domain` (or the domain of an address) belongs to a free-mail provider. */
 export function isFreeMailDomain(domainOrEmail: string): boolean {
   const domain = emailDomain(domainOrEmail).replace(/\.$/, "");
-  return LISTED.has(domain) || FAMILY.test(domain);
+  listed ??= new Set(freeMailProviders as string[]);
+  return listed.has(domain) || FAMILY.test(domain);
 }

@@ -11,31 +11,37 @@
  * or has no two quantifiers that can match the same characters.
  */
 
+import { minorUnitDigits } from "../../shared/currency";
+
+/** The currencies this reader recognises in an email. */
+const RECOGNISED = [
+  "USD",
+  "EUR",
+  "GBP",
+  "INR",
+  "JPY",
+  "CAD",
+  "AUD",
+  "NZD",
+  "CHF",
+  "SEK",
+  "NOK",
+  "DKK",
+  "SGD",
+  "MXN",
+  "BRL",
+  "KRW",
+  "CNY",
+  "PLN",
+] as const;
+
 /**
- * ISO 4217 minor-unit digits (the "Minor unit" column of the ISO 4217 list, maintained by SIX
- * Financial Information for ISO) of the currencies this reader recognises. The edge test checks
- * each against `Intl.NumberFormat(…).resolvedOptions().maximumFractionDigits` in workerd.
+ * Their ISO 4217 minor-unit digits, from the one table (shared/currency.ts). The edge test
+ * checks each against `Intl.NumberFormat(…).resolvedOptions().maximumFractionDigits` in workerd.
  */
-export const MINOR_UNIT_DIGITS = {
-  USD: 2,
-  EUR: 2,
-  GBP: 2,
-  INR: 2,
-  JPY: 0,
-  CAD: 2,
-  AUD: 2,
-  NZD: 2,
-  CHF: 2,
-  SEK: 2,
-  NOK: 2,
-  DKK: 2,
-  SGD: 2,
-  MXN: 2,
-  BRL: 2,
-  KRW: 0,
-  CNY: 2,
-  PLN: 2,
-} as const;
+export const MINOR_UNIT_DIGITS = Object.fromEntries(
+  RECOGNISED.map((code) => [code, minorUnitDigits(code)]),
+) as Record<(typeof RECOGNISED)[number], number>;
 export type CurrencyCode = keyof typeof MINOR_UNIT_DIGITS;
 export const CURRENCY_CODES = Object.keys(MINOR_UNIT_DIGITS) as CurrencyCode[];
 
