@@ -9,16 +9,11 @@ import {
   type ApiResult,
   addMember,
   api,
+  as,
   type RequestOptions,
   signUp,
   type TestUser,
 } from "./helpers";
-
-const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
-  token: user.token,
-  workspaceId: user.workspaceId,
-  ...extra,
-});
 
 let counter = 0;
 const uid = (label: string) => `${label}-${++counter}-${crypto.randomUUID().slice(0, 8)}`;

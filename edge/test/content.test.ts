@@ -12,16 +12,10 @@ import {
   STATUS_TRANSITIONS,
   TITLE_MAX,
 } from "../../shared/content";
-import { type ApiResult, api, type RequestOptions, signUp, type TestUser } from "./helpers";
+import { type ApiResult, api, as, type RequestOptions, signUp, type TestUser } from "./helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
-  token: user.token,
-  workspaceId: user.workspaceId,
-  ...extra,
-});
 
 async function create(
   user: TestUser,

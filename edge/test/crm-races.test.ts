@@ -6,13 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_STAGES } from "../../shared/crm";
-import { api, type RequestOptions, signUp, type TestUser } from "./helpers";
-
-const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
-  token: user.token,
-  workspaceId: user.workspaceId,
-  ...extra,
-});
+import { api, as, signUp, type TestUser } from "./helpers";
 
 async function sponsor(user: TestUser, name: string) {
   const res = await api("/api/sponsors", as(user, { body: { name } }));

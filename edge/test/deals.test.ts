@@ -12,6 +12,7 @@ import {
   type ApiResult,
   addMember,
   api,
+  as,
   type RequestOptions,
   signUp,
   type TestUser,
@@ -27,12 +28,6 @@ interface StageView {
   kind: string;
   position: number;
 }
-
-const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
-  token: user.token,
-  workspaceId: user.workspaceId,
-  ...extra,
-});
 
 function expectError(res: ApiResult, status: number, code: string, paths?: string[]) {
   expect({ status: res.status, code: res.body?.error?.code }, JSON.stringify(res.body)).toEqual({

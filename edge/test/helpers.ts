@@ -126,3 +126,10 @@ export async function invite(
   if (!token) throw new Error("invite URL has no token");
   return { id: res.body.data.invitation.id, token };
 }
+
+/** Request options acting as `user` in their own workspace (token + `X-Workspace-Id`). */
+export const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
+  token: user.token,
+  workspaceId: user.workspaceId,
+  ...extra,
+});

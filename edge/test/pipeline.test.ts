@@ -12,7 +12,7 @@ import { listDeals } from "../crm/deal-list";
 import { pipelineTotals } from "../crm/pipeline";
 import { createDb } from "../db/client";
 import { workspaceContext } from "../db/workspace-context";
-import { type ApiResult, api, type RequestOptions, signUp, type TestUser } from "./helpers";
+import { type ApiResult, api, as, signUp, type TestUser } from "./helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -22,12 +22,6 @@ interface StageView {
   kind: string;
   position: number;
 }
-
-const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
-  token: user.token,
-  workspaceId: user.workspaceId,
-  ...extra,
-});
 
 async function stagesOf(user: TestUser): Promise<StageView[]> {
   const res = await api("/api/deals/stages", as(user));

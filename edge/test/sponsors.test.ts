@@ -9,16 +9,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { findSponsorForEmail } from "../crm/sponsor-matching";
 import { createDb } from "../db/client";
 import { loadWorkspaceContext } from "../db/workspace-context";
-import { type ApiResult, api, type RequestOptions, signUp, type TestUser } from "./helpers";
+import { type ApiResult, api, as, signUp, type TestUser } from "./helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-const as = (user: TestUser, extra: RequestOptions = {}): RequestOptions => ({
-  token: user.token,
-  workspaceId: user.workspaceId,
-  ...extra,
-});
 
 /** A domain no other test uses (the domain is unique per workspace, tests share none). */
 const domain = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}.com`;
