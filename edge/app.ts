@@ -14,8 +14,10 @@ import {
 } from "./middleware/http";
 import { auditLogRoutes } from "./routes/audit-log";
 import { authRoutes } from "./routes/auth";
+import { calendarRoutes } from "./routes/calendar";
 import { contentRoutes } from "./routes/content";
 import { dealRoutes } from "./routes/deals";
+import { followupRoutes } from "./routes/followups";
 import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { jobRoutes } from "./routes/jobs";
@@ -65,8 +67,10 @@ const routes = app
   .route("/api/content", contentRoutes)
   .route("/api/sponsors", sponsorRoutes)
   .route("/api/deals", dealRoutes)
+  .route("/api/followups", followupRoutes)
   .route("/api/jobs", jobRoutes)
-  .route("/api/usage", usageRoutes);
+  .route("/api/usage", usageRoutes)
+  .route("/api/calendar.ics", calendarRoutes);
 
 app.onError(onError);
 app.notFound(onNotFound);

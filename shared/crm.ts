@@ -15,6 +15,12 @@ import { cleanText } from "./text";
 /** Text a person writes, cleaned first (shared/text.ts), then trimmed and measured. */
 const clean = (schema: z.ZodString) => z.string().transform(cleanText).pipe(schema);
 
+/** A mailbox: `{ name?, email }`. */
+const emailAddressSchema = z.object({
+  name: clean(z.string().trim().max(200)).optional(),
+  email: emailSchema,
+});
+
 // ─── Stages ──────────────────────────────────────────────────────────────────
 
 /**
@@ -316,6 +322,7 @@ export const ACTIVITY_KINDS = [
   "followup_created",
   "followup_sent",
   "followup_snoozed",
+  "followup_cancelled",
   "field_corrected",
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -343,11 +350,6 @@ export interface Activity {
 /** The body of a captured email: the reader truncates it, it is never refused for size. */
 export const MAX_CAPTURED_BODY_CHARS = 1_000_000;
 
-const emailAddressSchema = z.object({
-  name: clean(z.string().trim().max(200)).optional(),
-  email: emailSchema,
-});
-
 /**
  * `POST /api/deals/capture-email`: what the Gmail button sends of the message the creator is
  * looking at. `bodyText` is the whole body as shown (quoted history and forwards included).
@@ -374,10 +376,130 @@ export interface CapturedField extends FieldOrigin {
   value: unknown;
 }
 
+/**
+ * How the email was read. The heuristic always runs; the AI runs inside the request with a
+ * short deadline when a paid provider is configured (`ai`: `used`, or why not: `not_configured`,
+ * `no_credits`, `rate_limited`, `timed_out`, `failed`, or `not_needed` for an email already
+ * captured). Nothing is left to finish on a queue: the answer is the whole reading.
+ */
+export interface ExtractionReport {
+  mode: "in_request";
+  ai:
+    | "used"
+    | "not_configured"
+    | "no_credits"
+    | "rate_limited"
+    | "timed_out"
+    | "failed"
+    | "not_needed";
+  provider?: string;
+  model?: string;
+  /** Credits the AI reading spent. */
+  credits: number;
+}
+
 /** The answer: 201 `created: true` for a new deal, 200 `created: false` when already captured. */
 export interface CaptureEmailResult {
   deal: Deal & { lastActivityAt: string; stale: boolean };
   created: boolean;
   fields: CapturedField[];
+  warnings: string[];
+  extraction: ExtractionReport;
+}
+
+// ─── Follow-ups ──────────────────────────────────────────────────────────────
+
+export const FOLLOWUP_STATUSES = ["pending", "sent", "cancelled"] as const;
+export const followupStatusSchema = z.enum(FOLLOWUP_STATUSES);
+export type FollowupStatus = z.infer<typeof followupStatusSchema>;
+
+export const followupRecipientSchema = emailAddressSchema;
+export type FollowupRecipient = z.infer<typeof followupRecipientSchema>;
+
+export const MAX_FOLLOWUP_SUBJECT_CHARS = 300;
+export const MAX_FOLLOWUP_BODY_CHARS = 20_000;
+
+/**
+ * `POST /api/deals/:id/followup`: draft a follow-up email for the deal. Everything is optional:
+ * `dueAt` defaults by the deal's stage kind (edge/crm/followup-due.ts), the assignee to the
+ * deal's owner, `to` to the sponsor's first contact.
+ */
+export const draftFollowupSchema = z.object({
+  dueAt: isoTimeSchema.optional(),
+  assigneeId: idSchema.nullable().optional(),
+  to: followupRecipientSchema.optional(),
+});
+export type DraftFollowupInput = z.input<typeof draftFollowupSchema>;
+
+/**
+ * `PATCH /api/followups/:id`. A snooze is a later `dueAt`; `status: "sent"` marks it sent,
+ * `"cancelled"` cancels it, and `"pending"` takes either back.
+ */
+export const updateFollowupSchema = z
+  .object({
+    subject: clean(z.string().trim().min(1).max(MAX_FOLLOWUP_SUBJECT_CHARS)).optional(),
+    body: clean(z.string().trim().min(1).max(MAX_FOLLOWUP_BODY_CHARS)).optional(),
+    to: followupRecipientSchema.nullable().optional(),
+    dueAt: isoTimeSchema.optional(),
+    assigneeId: idSchema.nullable().optional(),
+    status: followupStatusSchema.optional(),
+  })
+  .refine((v) => Object.values(v).some((field) => field !== undefined), {
+    message: "Send at least one field to change",
+  });
+
+/**
+ * `GET /api/followups`: by due time (soonest first), keyset pages. `status` takes one or
+ * several statuses, comma-separated (default: all); `dueAfter` is inclusive and `dueBefore`
+ * exclusive, both ISO 8601 instants, so a client asks for "today" in its own time zone.
+ */
+export const listFollowupsQuerySchema = z
+  .object({
+    status: z
+      .string()
+      .trim()
+      .transform((text) => [...new Set(text.split(",").map((s) => s.trim()))])
+      .pipe(z.array(followupStatusSchema).min(1))
+      .optional(),
+    dueBefore: isoTimeSchema.optional(),
+    dueAfter: isoTimeSchema.optional(),
+    dealId: idSchema.optional(),
+    assigneeId: idSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .refine(
+    (query) =>
+      !query.dueAfter ||
+      !query.dueBefore ||
+      Date.parse(query.dueAfter) <= Date.parse(query.dueBefore),
+    { message: "dueAfter must not be after dueBefore", path: ["dueAfter"] },
+  );
+
+export interface Followup {
+  id: string;
+  dealId: string;
+  to: FollowupRecipient | null;
+  subject: string;
+  body: string;
+  dueAt: string;
+  status: FollowupStatus;
+  assigneeId: string | null;
+  /** The captured Gmail thread to reply in, when the deal came from an email. */
+  threadId: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  updatedAt: string;
+}
+
+/** The answer of `POST /api/deals/:id/followup`: the saved draft and who wrote it. */
+export interface FollowupDraftResult {
+  followup: Followup;
+  provider: string;
+  model: string;
+  cached: boolean;
+  /** Credits this draft spent (0 offline). */
+  credits: number;
+  /** Things to check: for one, that a template was saved because the AI draft was refused. */
   warnings: string[];
 }

@@ -23,7 +23,7 @@ import { estimateCostMicros } from "./pricing";
 import type { AiAnswerMeta, AiProvider } from "./provider";
 
 /** The features that call AI, as recorded in `ai_requests.feature` and the usage roll-up. */
-export type AiFeature = "repurpose";
+export type AiFeature = "repurpose" | "deal_extraction" | "followup_draft";
 
 /** An earlier successful call with the same cache key. */
 export interface PreviousCall {

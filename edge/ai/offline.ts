@@ -17,8 +17,11 @@ import {
 import { repairVariant, shortenAtWord, toHookLine } from "../../shared/repair";
 import { stripBidiControls } from "../../shared/text";
 import { splitThread } from "../../shared/thread";
+import { templateFollowup } from "./offline-followup";
 import type {
   AiProvider,
+  FollowupDraftAnswer,
+  FollowupDraftRequest,
   RepurposeOptions,
   RepurposeRequest,
   RepurposeResult,
@@ -57,6 +60,21 @@ export class OfflineProvider implements AiProvider {
   readonly name = "offline" as const;
   readonly model = OFFLINE_MODEL;
   readonly paid = false;
+
+  /** A template filled from the deal's facts (offline-followup.ts). */
+  async draftFollowup(request: FollowupDraftRequest): Promise<FollowupDraftAnswer> {
+    request.signal?.throwIfAborted();
+    const draft = templateFollowup(request);
+    return {
+      ...draft,
+      provider: this.name,
+      model: this.model,
+      usage: {
+        promptTokens: approxTokens(JSON.stringify(request.context)),
+        completionTokens: approxTokens(draft.subject + draft.body),
+      },
+    };
+  }
 
   async repurpose(request: RepurposeRequest): Promise<RepurposeResult> {
     request.signal?.throwIfAborted();

@@ -10,8 +10,17 @@ import type { ParsedChatCompletion } from "openai/resources/chat/completions/com
 import { ZodError, z } from "zod";
 import { platformIdSchema } from "../../shared/platforms";
 import { ApiError } from "../errors";
-import { repurposeMessages } from "./prompts";
-import type { AiProvider, RepurposeRequest, RepurposeResult } from "./provider";
+import { dealExtractionMessages, followupMessages, repurposeMessages } from "./prompts";
+import type {
+  AiDealTerms,
+  AiProvider,
+  DealExtractionAnswer,
+  DealExtractionRequest,
+  FollowupDraftAnswer,
+  FollowupDraftRequest,
+  RepurposeRequest,
+  RepurposeResult,
+} from "./provider";
 
 export interface OpenAiCompatibleConfig {
   apiKey: string;
@@ -32,6 +41,45 @@ const variantsFormat = z.object({
     }),
   ),
 });
+
+const followupFormat = z.object({ subject: z.string(), body: z.string() });
+
+// Loose on purpose: the caller validates each field on its own, so one odd field does not cost
+// the others (edge/crm/ai-extraction.ts).
+const confidence = z.number();
+const dealTermsFormat = z.object({
+  brand: z.object({ value: z.string(), confidence }).nullable(),
+  amount: z.object({ value: z.number(), currency: z.string(), confidence }).nullable(),
+  paymentTermsDays: z.object({ value: z.number(), confidence }).nullable(),
+  deliverables: z
+    .object({
+      items: z.array(
+        z.object({
+          platform: z.string(),
+          kind: z.string(),
+          count: z.number().nullable(),
+          dueDate: z.string().nullable(),
+        }),
+      ),
+      confidence,
+    })
+    .nullable(),
+  usageRights: z
+    .object({
+      term: z.string().nullable(),
+      channels: z.array(z.string()),
+      paidUsage: z.boolean().nullable(),
+      confidence,
+    })
+    .nullable(),
+  exclusivity: z
+    .object({ category: z.string().nullable(), until: z.string().nullable(), confidence })
+    .nullable(),
+  deadline: z.object({ date: z.string(), confidence }).nullable(),
+  summary: z.string().nullable(),
+}) satisfies z.ZodType<AiDealTerms>;
+
+type ChatMessages = ReturnType<typeof repurposeMessages>;
 
 /** The SDK waits at most this long between retries. */
 const SDK_MAX_BACKOFF_MS = 8_000;
@@ -76,18 +124,76 @@ export class OpenAiCompatibleProvider implements AiProvider {
     });
   }
 
-  async repurpose(request: RepurposeRequest): Promise<RepurposeResult> {
+  repurpose(request: RepurposeRequest): Promise<RepurposeResult> {
+    return this.withFallback((model) => this.complete(model, request));
+  }
+
+  async draftFollowup(request: FollowupDraftRequest): Promise<FollowupDraftAnswer> {
+    const messages = followupMessages(request.context, request.brandVoice);
+    const answer = await this.withFallback((model) =>
+      this.structured(model, messages, followupFormat, "followup", request.signal),
+    );
+    return { ...answer.meta, ...answer.parsed };
+  }
+
+  async extractDealTerms(request: DealExtractionRequest): Promise<DealExtractionAnswer> {
+    const messages = dealExtractionMessages(request);
+    const answer = await this.withFallback((model) =>
+      this.structured(model, messages, dealTermsFormat, "deal_terms", request.signal),
+    );
+    return { ...answer.meta, terms: answer.parsed };
+  }
+
+  /** The primary model, then the fallback for transient failures; errors become ApiErrors. */
+  private async withFallback<T>(call: (model: string) => Promise<T>): Promise<T> {
     try {
-      return await this.complete(this.model, request);
+      return await call(this.model);
     } catch (error) {
       const fallback = this.config.fallbackModel;
       if (!fallback || fallback === this.model || !isTransient(error)) throw toApiError(error);
       try {
-        return await this.complete(fallback, request);
+        return await call(fallback);
       } catch (fallbackError) {
         throw toApiError(fallbackError);
       }
     }
+  }
+
+  /** One non-streamed structured answer, cut off by the whole call's deadline. */
+  private async structured<T extends z.ZodType>(
+    model: string,
+    messages: ChatMessages,
+    format: T,
+    name: string,
+    signal: AbortSignal | undefined,
+  ) {
+    const deadline = AbortSignal.timeout(
+      this.config.timeoutMs * (this.config.maxRetries + 1) +
+        SDK_MAX_BACKOFF_MS * this.config.maxRetries,
+    );
+    let completion: ParsedChatCompletion<z.infer<T>>;
+    try {
+      completion = await this.client.chat.completions.parse(
+        { model, messages, response_format: zodResponseFormat(format, name) },
+        { signal: signal ? AbortSignal.any([signal, deadline]) : deadline },
+      );
+    } catch (error) {
+      if (deadline.aborted && !signal?.aborted) throw tookTooLong();
+      throw error;
+    }
+    const parsed = completion.choices[0]?.message.parsed;
+    if (!parsed) throw unreadable();
+    return {
+      parsed: parsed as z.infer<T>,
+      meta: {
+        provider: this.name,
+        model: completion.model || model,
+        usage: {
+          promptTokens: completion.usage?.prompt_tokens ?? 0,
+          completionTokens: completion.usage?.completion_tokens ?? 0,
+        },
+      },
+    };
   }
 
   private async complete(model: string, request: RepurposeRequest): Promise<RepurposeResult> {
@@ -126,20 +232,13 @@ export class OpenAiCompatibleProvider implements AiProvider {
         completion = await this.client.chat.completions.parse(body, { signal });
       }
     } catch (error) {
-      if (deadline.signal.aborted && !request.signal?.aborted) {
-        throw new ApiError(
-          504,
-          "AI_UNAVAILABLE",
-          "The AI provider took too long to answer. Try again.",
-        );
-      }
+      if (deadline.signal.aborted && !request.signal?.aborted) throw tookTooLong();
       throw error;
     } finally {
       clearTimeout(timer);
     }
     const parsed = completion.choices[0]?.message.parsed;
-    if (!parsed)
-      throw new ApiError(502, "AI_OUTPUT_INVALID", "The AI answer could not be read. Try again.");
+    if (!parsed) throw unreadable();
     return {
       drafts: parsed.variants.map((variant) => ({
         platform: variant.platform,
@@ -156,18 +255,15 @@ export class OpenAiCompatibleProvider implements AiProvider {
   }
 }
 
+const tookTooLong = () =>
+  new ApiError(504, "AI_UNAVAILABLE", "The AI provider took too long to answer. Try again.");
+const unreadable = () =>
+  new ApiError(502, "AI_OUTPUT_INVALID", "The AI answer could not be read. Try again.");
+
 function toApiError(error: unknown): unknown {
   if (error instanceof ApiError || error instanceof OpenAI.APIUserAbortError) return error;
-  if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new ApiError(
-      504,
-      "AI_UNAVAILABLE",
-      "The AI provider took too long to answer. Try again.",
-    );
-  }
-  if (isUnusableAnswer(error)) {
-    return new ApiError(502, "AI_OUTPUT_INVALID", "The AI answer could not be read. Try again.");
-  }
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return tookTooLong();
+  if (isUnusableAnswer(error)) return unreadable();
   if (isTransient(error)) {
     return new ApiError(
       502,

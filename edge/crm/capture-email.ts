@@ -1,5 +1,8 @@
 /**
- * Capturing a sponsor email as a deal (`POST /api/deals/capture-email`), heuristic reading only.
+ * Capturing a sponsor email as a deal (`POST /api/deals/capture-email`). The heuristic reader
+ * always runs; the AI reads too when a paid provider is configured (ai-extraction.ts), inside
+ * the request, and a field keeps whichever reading is surer. Neither runs for an email already
+ * captured.
  *
  * 1. The same message captured again answers its deal (200): by Gmail message id, then by a
  *    fingerprint of sender, subject and date (Gmail's ids differ per mailbox, so two members
@@ -20,9 +23,12 @@ import {
   type CaptureEmailResult,
   type captureEmailSchema,
   DELIVERABLE_PLATFORMS,
+  type ExtractionReport,
   type FieldOrigin,
   type Sponsor,
 } from "../../shared/crm";
+import { providerFromEnv } from "../ai/configured-provider";
+import type { AiProvider } from "../ai/provider";
 import { type KeyedRequest, type WriteOutcome, withIdempotency } from "../db/idempotency";
 import { dealActivities, dealStages, deals, type StoredDeliverable, sponsors } from "../db/schema";
 import { isUniqueViolation } from "../db/unique";
@@ -31,6 +37,7 @@ import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
 import { type ActivityEntry, activityInsert } from "./activities";
+import { type AiReading, readWithAi } from "./ai-extraction";
 import { companyLabel, nameMatchesDomain } from "./brand";
 import { dayOf } from "./dates";
 import { type DealColumns, type DealRow, dealView } from "./deal-view";
@@ -162,6 +169,43 @@ function fieldList(fields: DealTermFields): CapturedField[] {
   );
 }
 
+/** Heuristic and AI readings together: per field, the surer one (the heuristic on a tie). */
+function merged(
+  heuristic: MappedTerms,
+  heuristicFields: CapturedField[],
+  ai: AiReading | null,
+): { mapped: MappedTerms; fields: CapturedField[]; brand?: string } {
+  const brandOf = (fields: CapturedField[]) => fields.find((f) => f.field === "brand");
+  if (!ai) {
+    return {
+      mapped: heuristic,
+      fields: heuristicFields,
+      brand: brandOf(heuristicFields)?.value as string | undefined,
+    };
+  }
+  const mapped: MappedTerms = {
+    columns: { ...heuristic.columns },
+    sources: { ...heuristic.sources },
+    warnings: heuristic.warnings,
+  };
+  for (const [column, origin] of Object.entries(ai.sources)) {
+    const current = mapped.sources[column];
+    if (current && current.confidence >= origin.confidence) continue;
+    (mapped.columns as Record<string, unknown>)[column] = (ai.columns as Record<string, unknown>)[
+      column
+    ];
+    mapped.sources[column] = origin;
+  }
+  const fields = [...heuristicFields];
+  for (const field of ai.fields) {
+    const index = fields.findIndex((f) => f.field === field.field);
+    const current = fields[index];
+    if (!current) fields.push(field);
+    else if (current.confidence < field.confidence) fields[index] = field;
+  }
+  return { mapped, fields, brand: brandOf(fields)?.value as string | undefined };
+}
+
 function capturedActivity(
   input: CaptureEmailValues,
   contact: EmailAddress,
@@ -255,15 +299,22 @@ async function sponsorFor(
   return { sponsor: sponsorView(create), create, warnings };
 }
 
+/** For tests and jobs: the provider and the AI's deadline; the configured ones by default. */
+export interface CaptureOptions {
+  provider?: AiProvider;
+  aiDeadlineMs?: number;
+}
+
 /**
  * @param key the request's Idempotency-Key, if it sent one.
  * @returns 201 with a new deal, or 200 with the deal this message (or its thread) already has.
- * @throws ApiError 400 IDEMPOTENCY_KEY_REUSED
+ * @throws ApiError 400 IDEMPOTENCY_KEY_REUSED (never for the AI's sake: see readWithAi)
  */
 export async function captureEmail(
   ctx: WorkspaceContext,
   input: CaptureEmailValues,
   key?: string,
+  options: CaptureOptions = {},
 ): Promise<WriteOutcome<CaptureEmailResult>> {
   const { scope, db } = ctx;
   const request: KeyedRequest | undefined = key
@@ -281,18 +332,15 @@ export async function captureEmail(
   const fingerprint = await captureFingerprint(input);
 
   return withIdempotency<CaptureEmailResult>(scope, request, async (remember) => {
-    const answer = async (
-      row: DealRow,
-      warnings: string[],
-      extra: BatchItem<"sqlite">[] = [],
-    ): Promise<WriteOutcome<CaptureEmailResult>> => {
+    const answer: Answer = async (row, warnings, reading, extra = []) => {
       const outcome = {
         status: 200 as const,
         data: {
           deal: dealView(row, await stageKindOf(ctx, row.stageId)),
           created: false,
-          fields,
+          fields: reading.fields,
           warnings,
+          extraction: reading.extraction,
         },
       };
       const batch = [...extra, ...remember(outcome)];
@@ -303,22 +351,40 @@ export async function captureEmail(
       (await liveDeal(ctx, eq(deals.sourceMessageId, input.messageId))) ??
       (await liveDeal(ctx, eq(deals.sourceFingerprint, fingerprint)));
 
+    const heuristicOnly: Reading = {
+      mapped,
+      fields,
+      extraction: { mode: "in_request", ai: "not_needed", credits: 0 },
+    };
     const found = await known();
-    if (found) return answer(found, [...terms.warnings, ...mapped.warnings]);
+    if (found) return answer(found, [...terms.warnings, ...mapped.warnings], heuristicOnly);
 
-    if (input.threadId && !input.newDeal) {
-      const threadDeal = await liveDeal(ctx, eq(deals.sourceThreadId, input.threadId));
-      if (threadDeal) return addToThread(ctx, threadDeal, input, contact, terms, mapped, answer);
+    const threadDeal =
+      input.threadId && !input.newDeal
+        ? await liveDeal(ctx, eq(deals.sourceThreadId, input.threadId))
+        : undefined;
+    if (threadDeal && (await alreadyInThread(ctx, threadDeal, input.messageId))) {
+      return answer(threadDeal, [...terms.warnings, ...mapped.warnings], heuristicOnly);
     }
+
+    const ai = await readWithAi(
+      ctx,
+      { subject: input.subject, from: contact, date: input.date, readText: terms.readText },
+      options.provider ?? providerFromEnv(ctx.env),
+      options.aiDeadlineMs,
+    );
+    const both = merged(mapped, fields, ai.reading);
+    const reading: Reading = { ...both, extraction: ai.report };
+    if (threadDeal) return addToThread(ctx, threadDeal, input, contact, terms, reading, answer);
 
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await createFromEmail(ctx, input, contact, terms, mapped, fingerprint, remember);
+        return await createFromEmail(ctx, input, contact, terms, reading, fingerprint, remember);
       } catch (error) {
         // Lost a race with a capture of the same message: answer the deal that won.
         if (isUniqueViolation(error, "deals")) {
           const winner = await known();
-          if (winner) return answer(winner, [...terms.warnings, ...mapped.warnings]);
+          if (winner) return answer(winner, [...terms.warnings, ...mapped.warnings], reading);
         }
         // Another capture created the same sponsor meanwhile: match again, once.
         if (attempt === 0 && isUniqueViolation(error, "sponsors")) continue;
@@ -328,11 +394,33 @@ export async function captureEmail(
   });
 }
 
+/** The email's reading: the deal columns with their sources, the fields answered, and how. */
+interface Reading {
+  mapped: MappedTerms;
+  fields: CapturedField[];
+  brand?: string;
+  extraction: ExtractionReport;
+}
+
 type Answer = (
   row: DealRow,
   warnings: string[],
+  reading: Reading,
   extra?: BatchItem<"sqlite">[],
 ) => Promise<WriteOutcome<CaptureEmailResult>>;
+
+/** True when this message was already added to the thread's deal. */
+async function alreadyInThread(ctx: WorkspaceContext, deal: DealRow, messageId: string) {
+  const [already] = await ctx.scope
+    .select(
+      dealActivities,
+      eq(dealActivities.dealId, deal.id),
+      eq(dealActivities.kind, "email_captured"),
+      sql`json_extract(${dealActivities.metadata}, '$.messageId') = ${messageId}`,
+    )
+    .limit(1);
+  return already !== undefined;
+}
 
 /** A new message of a captured thread: an activity, and its terms on fields no person set. */
 async function addToThread(
@@ -341,20 +429,11 @@ async function addToThread(
   input: CaptureEmailValues,
   contact: EmailAddress,
   terms: ExtractedDealTerms,
-  mapped: MappedTerms,
+  reading: Reading,
   answer: Answer,
 ) {
+  const { mapped } = reading;
   const warnings = [...terms.warnings, ...mapped.warnings];
-  const [already] = await ctx.scope
-    .select(
-      dealActivities,
-      eq(dealActivities.dealId, deal.id),
-      eq(dealActivities.kind, "email_captured"),
-      sql`json_extract(${dealActivities.metadata}, '$.messageId') = ${input.messageId}`,
-    )
-    .limit(1);
-  if (already) return answer(deal, warnings);
-
   const now = new Date();
   const fieldSources = { ...deal.fieldSources };
   const set: Record<string, unknown> = {};
@@ -364,7 +443,7 @@ async function addToThread(
     fieldSources[field] = mapped.sources[field] as FieldOrigin;
   }
   const updated: DealRow = { ...deal, ...set, fieldSources, lastActivityAt: now, updatedAt: now };
-  return answer(updated, warnings, [
+  return answer(updated, warnings, reading, [
     ctx.scope.update(
       deals,
       { ...set, fieldSources, lastActivityAt: now, updatedAt: now },
@@ -379,14 +458,15 @@ async function createFromEmail(
   input: CaptureEmailValues,
   contact: EmailAddress,
   terms: ExtractedDealTerms,
-  mapped: MappedTerms,
+  reading: Reading,
   fingerprint: string,
   remember: Parameters<Parameters<typeof withIdempotency<CaptureEmailResult>>[2]>[0],
 ): Promise<WriteOutcome<CaptureEmailResult>> {
   const { scope, db } = ctx;
+  const { mapped } = reading;
   const [stages, matched] = await Promise.all([
     stageRows(ctx),
-    sponsorFor(ctx, contact, terms.fields.brand?.value),
+    sponsorFor(ctx, contact, reading.brand),
   ]);
   const stage = stages.find((s) => s.kind === "open") ?? stages[0];
   if (!stage) {
@@ -429,8 +509,9 @@ async function createFromEmail(
     data: {
       deal: dealView(row, stage.kind, now.getTime()),
       created: true,
-      fields: fieldList(terms.fields),
+      fields: reading.fields,
       warnings: [...terms.warnings, ...mapped.warnings, ...matched.warnings],
+      extraction: reading.extraction,
     },
   };
   await db.batch([

@@ -25,6 +25,7 @@ import {
   fieldValueView,
   sameValue,
 } from "./deal-view";
+import { CLOSED_KINDS, cancelPendingFollowups } from "./followups";
 import { isForeignKeyViolation, type StageRow, stageRows } from "./stages";
 
 /** How long a deleted deal can still be restored; housekeeping purges it after. */
@@ -187,7 +188,8 @@ function stageChange(from: StageRow | undefined, to: StageRow): ActivityEntry {
  * Changes the fields given. Each field whose value changes becomes the person's
  * (`fieldSources[field] = person`, never overwritten by a later extraction); one that came from
  * the AI or the heuristic records a `field_corrected` activity; a new stage records a
- * `stage_change` with both stages' ids and names.
+ * `stage_change` with both stages' ids and names. Entering a `paid` or `lost` stage cancels the
+ * deal's pending follow-ups.
  * @throws ApiError 404 NOT_FOUND, 400 VALIDATION_ERROR (references, as for creation),
  *   409 CONFLICT (the new stage was removed while saving)
  */
@@ -224,6 +226,9 @@ export async function updateDeal(ctx: WorkspaceContext, id: string, changes: Dea
     fieldSources[field] = BY_PERSON;
   }
   const set = Object.fromEntries(changed.map((field) => [field, columns[field]]));
+  // A deal that is paid or lost needs no more follow-ups.
+  const cancels =
+    to && CLOSED_KINDS.has(to.kind) ? await cancelPendingFollowups(ctx, deal.id, to.name, now) : [];
   try {
     const [[updated]] = await ctx.db.batch([
       ctx.scope
@@ -241,6 +246,7 @@ export async function updateDeal(ctx: WorkspaceContext, id: string, changes: Dea
       ...(entries.map((entry) =>
         activityInsert(ctx, deal.id, entry, now),
       ) as BatchItem<"sqlite">[]),
+      ...cancels,
     ]);
     if (!updated) throw notFound("Deal not found");
     return dealView(updated as DealRow, to ? to.kind : stageKind, now.getTime());

@@ -124,7 +124,10 @@ export interface ExtractedDealTerms {
   fields: DealTermFields;
   /** Things the creator should check, in plain words. */
   warnings: string[];
+  /** The message's own text: quoted history and forwarded headers removed. */
   newText: string;
+  /** `newText` without what is addressed to software: what the terms were read from. */
+  readText: string;
   quoted: string;
   /** The forwarded message's original sender (the sponsor contact), when the email is a forward. */
   forwardedFrom?: EmailAddress;
@@ -896,6 +899,7 @@ export function extractDealTerms(email: SponsorEmail): ExtractedDealTerms {
     fields: { ...fields, summary: field(summaryOf(email, fields), 0.5) },
     warnings,
     newText: parts.newText,
+    readText,
     quoted: parts.quoted,
   };
   if (forwardedFrom) result.forwardedFrom = forwardedFrom;

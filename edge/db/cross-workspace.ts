@@ -1,15 +1,19 @@
 /**
  * The queries that cross workspaces by design, in one place: finding a request's session and
  * membership by its secret token, listing a user's workspaces, loading a workspace named by a
- * queue message, redeeming an invitation token, and housekeeping across every workspace.
+ * queue message, redeeming an invitation token, a calendar feed by its token, the follow-ups due
+ * for reminders, and housekeeping across every workspace.
  * Everything else reaches workspace-scoped tables through `WorkspaceScope` (scope.ts);
  * `edge/test/tenancy-scan.test.ts` fails when a workspace-id comparison appears elsewhere.
  */
-import { and, asc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, lt, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import {
+  calendarTokens,
   contentItems,
+  dealStages,
   deals,
+  followups,
   idempotencyKeys,
   invitations,
   sessions,
@@ -219,4 +223,85 @@ export async function redeemInvitation(
       .onConflictDoNothing(),
   ]);
   return claimed.length > 0;
+}
+
+/**
+ * A calendar feed by the SHA-256 (hex) of its secret token, whatever workspace it belongs to:
+ * the feed's workspace (id, name, plan) and its member (`userId`, `role`), in one query. Answers
+ * undefined when no feed has that hash (never issued, or rotated since) and when its user is no
+ * longer a member of its workspace — a removed member's URL stops answering at once.
+ */
+export async function calendarFeedByTokenHash(db: Db, tokenHash: string) {
+  const [row] = await db
+    .select({
+      id: workspaces.id,
+      name: workspaces.name,
+      plan: workspaces.plan,
+      userId: calendarTokens.userId,
+      role: workspaceMembers.role,
+    })
+    .from(calendarTokens)
+    .innerJoin(
+      workspaceMembers,
+      and(
+        eq(workspaceMembers.workspaceId, calendarTokens.workspaceId),
+        eq(workspaceMembers.userId, calendarTokens.userId),
+      ),
+    )
+    .innerJoin(workspaces, eq(workspaces.id, calendarTokens.workspaceId))
+    .where(eq(calendarTokens.tokenHash, tokenHash))
+    .limit(1);
+  return row;
+}
+
+/** Where the previous batch of due follow-ups ended: its last `(dueAt, id)`. */
+export interface DueFollowupCursor {
+  dueAt: Date;
+  id: string;
+}
+
+/**
+ * The reminder job's read (issue 11): pending follow-ups due by `now` whose reminder was not
+ * sent, across every workspace, soonest first, `limit` at a time after `after`. Follow-ups of
+ * deleted deals and of deals in a `paid` or `lost` stage are left out. It walks the partial
+ * index `followups_due_reminders` (only follow-ups still to remind, by `(due_at, id)`) and
+ * joins each deal and stage by primary key, so a batch reads about as many rows as it answers
+ * — however many follow-ups were sent, cancelled or reminded before. A follow-up that fell due
+ * while no run happened is still here on the next run: nothing is keyed on the run's time.
+ */
+export function dueFollowups(
+  db: Db,
+  options: { now: Date; limit: number; after?: DueFollowupCursor },
+) {
+  const { now, limit, after } = options;
+  return db
+    .select({
+      id: followups.id,
+      workspaceId: followups.workspaceId,
+      dealId: followups.dealId,
+      dueAt: followups.dueAt,
+      subject: followups.subject,
+      to: followups.to,
+      assigneeId: followups.assigneeId,
+      createdBy: followups.createdBy,
+      dealTitle: deals.title,
+      stageKind: dealStages.kind,
+    })
+    .from(followups)
+    .innerJoin(deals, and(eq(deals.id, followups.dealId), isNull(deals.deletedAt)))
+    .innerJoin(dealStages, eq(dealStages.id, deals.stageId))
+    .where(
+      and(
+        // Literal, not bound: SQLite picks a partial index only when the query's own terms
+        // imply the index's WHERE.
+        sql`${followups.status} = 'pending' AND ${followups.reminderSentAt} IS NULL`,
+        lte(followups.dueAt, now),
+        after
+          ? sql`(${followups.dueAt}, ${followups.id}) > (${after.dueAt.getTime()}, ${after.id})`
+          : undefined,
+        notInArray(dealStages.kind, ["paid", "lost"]),
+      ),
+    )
+    .orderBy(asc(followups.dueAt), asc(followups.id))
+    .limit(limit);
 }

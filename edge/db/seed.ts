@@ -283,9 +283,11 @@ function followups(): Row[] {
       deal_id: "deal_demo000000000000001",
       due_at: BASE + 10 * DAY,
       status: "pending",
-      draft_subject: "Following up on the headphones integration",
-      draft_body: "Hi Priya, just checking whether you had a chance to review the proposal.",
+      subject: "Following up on the headphones integration",
+      body: "Hi Priya, just checking whether you had a chance to review the proposal.",
+      to_contact: json({ name: "Priya Shah", email: "priya@northwind-audio.example" }),
       assignee_id: USER_ID,
+      created_by: USER_ID,
       ...stamps(BASE - 8 * DAY),
     },
   ];

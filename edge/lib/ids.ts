@@ -23,7 +23,8 @@ export type IdPrefix =
   | "job"
   | "eml"
   | "dlq"
-  | "aud";
+  | "aud"
+  | "cal";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${base64url(crypto.getRandomValues(new Uint8Array(16)))}`;

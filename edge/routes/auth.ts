@@ -5,9 +5,11 @@ import { type AuthClient, signinSchema, signupSchema } from "../../shared/auth";
 import { signIn } from "../accounts/signin";
 import { type IssuedSession, signUp } from "../accounts/signup";
 import { revokeSession, SESSION_COOKIE } from "../auth/sessions";
+import { issueCalendarFeedToken } from "../calendar/feed-token";
 import type { AppEnv } from "../context";
 import { requireUser } from "../middleware/auth";
 import { valid } from "../middleware/validate";
+import { workspaceFromHeader } from "../middleware/workspace";
 import { listMyWorkspaces } from "../workspaces/workspaces";
 
 /** The client's IP as Cloudflare reports it; one bucket for unknown callers (local tools). */
@@ -77,4 +79,13 @@ export const authRoutes = new Hono<AppEnv>()
         workspaces,
       },
     });
+  })
+
+  /**
+   * Creates or rotates the caller's calendar feed token for the workspace of `X-Workspace-Id`
+   * (any member, for themselves): 201 with `{ url, createdAt }`. The old URL answers 404 at once.
+   */
+  .post("/me/calendar-token", workspaceFromHeader("member"), async (c) => {
+    const data = await issueCalendarFeedToken(c.var.ctx);
+    return c.json({ success: true as const, data }, 201);
   });

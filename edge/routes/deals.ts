@@ -5,6 +5,7 @@ import {
   captureEmailSchema,
   createDealSchema,
   createNoteSchema,
+  draftFollowupSchema,
   listActivitiesQuerySchema,
   listDealsQuerySchema,
   putStagesSchema,
@@ -17,6 +18,7 @@ import { captureEmail } from "../crm/capture-email";
 import { listDeals } from "../crm/deal-list";
 import { createDeal, deleteDeal, getDeal, restoreDeal, updateDeal } from "../crm/deals";
 import { exportDealsCsv } from "../crm/deals-export";
+import { draftFollowup } from "../crm/followup-draft";
 import { pipelineTotals } from "../crm/pipeline";
 import { listStages, replaceStages } from "../crm/stages";
 import { csvHeaders } from "../lib/csv";
@@ -114,5 +116,23 @@ export const dealRoutes = new Hono<AppEnv>()
     async (c) => {
       const data = await addNote(c.var.ctx, c.req.valid("param").id, c.req.valid("json"));
       return c.json({ success: true as const, data }, 201);
+    },
+  )
+
+  /** Drafts a follow-up email (AI, or the offline template) and saves it as pending. */
+  .post(
+    "/:id/followup",
+    valid("param", idParamSchema),
+    valid("header", idempotencyHeaderSchema),
+    valid("json", draftFollowupSchema),
+    async (c) => {
+      const key = c.req.valid("header")["idempotency-key"];
+      const { status, data } = await draftFollowup(
+        c.var.ctx,
+        c.req.valid("param").id,
+        c.req.valid("json"),
+        key,
+      );
+      return c.json({ success: true as const, data }, status);
     },
   );

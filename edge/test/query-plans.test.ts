@@ -6,6 +6,8 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../db/client";
+import { dueFollowups } from "../db/cross-workspace";
 
 interface PlannedQuery {
   name: string;
@@ -203,18 +205,12 @@ const QUERIES: PlannedQuery[] = [
     index: "deal_activities_deal",
     sorted: true,
   },
-  {
-    name: "followups: due reminders (cron, all workspaces)",
-    sql: "SELECT * FROM followups WHERE status = 'pending' AND due_at <= ? ORDER BY due_at ASC LIMIT ?",
-    params: [T, 100],
-    index: "followups_due",
-    sorted: true,
-  },
+  // The due reminders (cron, all workspaces) are dueFollowups' own SQL: see the test at the end.
   {
     name: "followups: a workspace's upcoming follow-ups",
-    sql: "SELECT * FROM followups WHERE workspace_id = ? AND due_at >= ? ORDER BY due_at ASC LIMIT ?",
+    sql: "SELECT * FROM followups WHERE workspace_id = ? AND due_at >= ? ORDER BY due_at ASC, id ASC LIMIT ?",
     params: [WS, T, 50],
-    index: "followups_workspace",
+    index: "followups_list",
     sorted: true,
   },
   {
@@ -446,8 +442,9 @@ async function seed() {
         'usr_' || (i % 20 + 1), ${T} - i * 3600000, CASE WHEN i % 23 = 0 THEN ${T} - i * 60000 END, ${T} - i * 60000, ${T} - i * 30000 FROM n`,
     `INSERT INTO deal_activities (id, workspace_id, deal_id, kind, body, created_at)
       ${series(300)} SELECT 'act_' || i, ${ws}, 'deal_' || ((i - 1) % 200 + 1), 'note', 'Note ' || i, ${T} - i * 1000 FROM n`,
-    `INSERT INTO followups (id, workspace_id, deal_id, due_at, status)
-      ${series(200)} SELECT 'fu_' || i, ${ws}, 'deal_' || i, ${T} + (i - 100) * 3600000, CASE WHEN i % 3 = 0 THEN 'done' ELSE 'pending' END FROM n`,
+    `INSERT INTO followups (id, workspace_id, deal_id, subject, body, due_at, status, reminder_sent_at)
+      ${series(200)} SELECT 'fu_' || i, ${ws}, 'deal_' || i, 'Following up ' || i, '', ${T} + (i - 100) * 3600000,
+        CASE WHEN i % 3 = 0 THEN 'sent' WHEN i % 11 = 0 THEN 'cancelled' ELSE 'pending' END, CASE WHEN i % 5 = 0 THEN ${T} END FROM n`,
     `INSERT INTO invitations (id, workspace_id, email, role, token_hash, expires_at, created_at)
       ${series(100)} SELECT 'inv_' || i, ${ws}, 'invitee' || i || '@example.com', 'member', 'hash_' || i, ${T} + (i - 50) * 86400000, ${T} - i * 1000 FROM n`,
     `INSERT INTO sessions (id, user_id, token_hash, client, expires_at, last_used_at, revoked_at)
@@ -521,4 +518,43 @@ it("every foreign key column leads an index, so cascades and SET NULL never scan
   }
   expect(checked).toBeGreaterThan(20);
   expect(failures).toEqual([]);
+});
+
+describe("the reminder job's due follow-ups (cross-workspace.ts dueFollowups)", () => {
+  /** The index SQLite made for a table's TEXT PRIMARY KEY (`sqlite_autoindex_<table>_1`). */
+  const primaryKeyIndex = async (table: string) => {
+    const { results } = await env.DB.prepare(`PRAGMA index_list(${table})`).all<{
+      name: string;
+      origin: string;
+    }>();
+    const index = results.find((entry) => entry.origin === "pk")?.name;
+    if (!index) throw new Error(`${table} has no primary key index`);
+    return index;
+  };
+
+  it.each([
+    ["the first batch", undefined],
+    ["a batch after a cursor", { dueAt: new Date(T - 50 * 3_600_000), id: "fu_50" }],
+  ] as const)("%s walks followups_due_reminders in order and joins by primary key", async (_, after) => {
+    const query = dueFollowups(createDb(env.DB), { now: new Date(T), limit: 100, after }).toSQL();
+    const details = await plan(query.sql, query.params as (string | number)[]);
+    const shown = `plan:\n  ${details.join("\n  ")}`;
+    const searches = details.filter((line) => line.startsWith("SEARCH "));
+    expect(searches[0], shown).toMatch(/^SEARCH followups USING INDEX followups_due_reminders \(/);
+    expect(searches, shown).toContainEqual(
+      `SEARCH deals USING INDEX ${await primaryKeyIndex("deals")} (id=?)`,
+    );
+    expect(searches, shown).toContainEqual(
+      `SEARCH deal_stages USING INDEX ${await primaryKeyIndex("deal_stages")} (id=?)`,
+    );
+    expect(searches, shown).toHaveLength(3);
+    expect(
+      details.filter((line) => /^SCAN /.test(line) && !/VIRTUAL TABLE|CONSTANT ROW/.test(line)),
+      shown,
+    ).toEqual([]);
+    expect(
+      details.filter((line) => line.includes("USE TEMP B-TREE")),
+      shown,
+    ).toEqual([]);
+  });
 });

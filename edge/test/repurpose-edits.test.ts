@@ -147,6 +147,9 @@ describe("hand edits are never lost", () => {
         asked += 1;
         throw new Error("the provider must not be called");
       },
+      draftFollowup: async () => {
+        throw new Error("not a follow-up");
+      },
     };
     const outcome = await repurposeContent(ctx, { item, platforms: ["linkedin"], provider });
     expect(asked).toBe(0);

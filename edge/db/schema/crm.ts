@@ -5,6 +5,8 @@ import {
   ACTIVITY_KINDS,
   DEAL_SOURCES,
   type FieldOrigin,
+  FOLLOWUP_STATUSES,
+  type FollowupRecipient,
   type SponsorContact,
   STAGE_KINDS,
 } from "../../../shared/crm";
@@ -195,22 +197,32 @@ export const followups = sqliteTable(
     dealId: text("deal_id")
       .notNull()
       .references(() => deals.id, { onDelete: "cascade" }),
+    /** The sponsor contact the email goes to; null until someone sets it (no contact on file). */
+    to: json<FollowupRecipient>("to_contact"),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
     dueAt: time("due_at").notNull(),
-    status: text("status", { enum: ["pending", "sent", "done", "cancelled"] })
-      .notNull()
-      .default("pending"),
-    draftSubject: text("draft_subject"),
-    draftBody: text("draft_body"),
-    reminderSentAt: time("reminder_sent_at"),
+    status: text("status", { enum: FOLLOWUP_STATUSES }).notNull().default("pending"),
+    /** The captured Gmail thread to reply in. */
+    threadId: text("thread_id"),
     assigneeId: text("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    sentAt: time("sent_at"),
+    /** When the reminder email went out (the reminder job); cleared when `dueAt` moves. */
+    reminderSentAt: time("reminder_sent_at"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    // The reminder cron: pending follow-ups due before now, across workspaces.
-    index("followups_due").on(t.status, t.dueAt),
-    index("followups_workspace").on(t.workspaceId, t.dueAt),
-    index("followups_deal").on(t.dealId),
+    // GET /api/followups: a workspace's follow-ups by due time, ties broken by id.
+    index("followups_list").on(t.workspaceId, t.dueAt, t.id),
+    // The reminder job (cross-workspace.ts dueFollowups): only the follow-ups still to remind,
+    // in due order, so a batch reads about as many index entries as it answers.
+    index("followups_due_reminders")
+      .on(t.dueAt, t.id)
+      .where(sql`status = 'pending' AND reminder_sent_at IS NULL`),
+    index("followups_deal").on(t.dealId, t.status),
     index("followups_assignee").on(t.assigneeId),
+    index("followups_created_by").on(t.createdBy),
   ],
 );

@@ -6,6 +6,7 @@
 export * from "./accounts";
 export * from "./ai";
 export * from "./billing";
+export * from "./calendar";
 export * from "./content";
 export * from "./crm";
 export * from "./email";

@@ -1,0 +1,55 @@
+CREATE TABLE `calendar_tokens` (
+	`id` text PRIMARY KEY NOT NULL,
+	`workspace_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`workspace_id`) REFERENCES `workspaces`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `calendar_tokens_hash` ON `calendar_tokens` (`token_hash`);--> statement-breakpoint
+CREATE UNIQUE INDEX `calendar_tokens_member` ON `calendar_tokens` (`workspace_id`,`user_id`);--> statement-breakpoint
+CREATE INDEX `calendar_tokens_user` ON `calendar_tokens` (`user_id`);--> statement-breakpoint
+-- Follow-ups take the CRM's shape (subject, body, recipient, thread, sent time). SQLite adds a
+-- NOT NULL column only with a default, so the table is rebuilt; nothing references it, so
+-- dropping the old one cascades nowhere (D1 cannot switch foreign keys off). Old drafts keep
+-- their text; "done" becomes "sent".
+CREATE TABLE `__new_followups` (
+	`id` text PRIMARY KEY NOT NULL,
+	`workspace_id` text NOT NULL,
+	`deal_id` text NOT NULL,
+	`to_contact` text,
+	`subject` text NOT NULL,
+	`body` text NOT NULL,
+	`due_at` integer NOT NULL,
+	`status` text DEFAULT 'pending' NOT NULL,
+	`thread_id` text,
+	`assignee_id` text,
+	`sent_at` integer,
+	`reminder_sent_at` integer,
+	`created_by` text,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	`updated_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`workspace_id`) REFERENCES `workspaces`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`deal_id`) REFERENCES `deals`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`assignee_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null,
+	FOREIGN KEY (`created_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+INSERT INTO `__new_followups` (`id`, `workspace_id`, `deal_id`, `subject`, `body`, `due_at`, `status`, `thread_id`, `assignee_id`, `sent_at`, `reminder_sent_at`, `created_at`, `updated_at`)
+SELECT f.`id`, f.`workspace_id`, f.`deal_id`, coalesce(nullif(trim(f.`draft_subject`), ''), 'Following up'), coalesce(f.`draft_body`, ''), f.`due_at`,
+	CASE f.`status` WHEN 'done' THEN 'sent' ELSE f.`status` END,
+	(SELECT d.`source_thread_id` FROM `deals` d WHERE d.`id` = f.`deal_id`),
+	f.`assignee_id`,
+	CASE WHEN f.`status` IN ('done', 'sent') THEN f.`updated_at` END,
+	f.`reminder_sent_at`, f.`created_at`, f.`updated_at`
+FROM `followups` f;
+--> statement-breakpoint
+DROP TABLE `followups`;--> statement-breakpoint
+ALTER TABLE `__new_followups` RENAME TO `followups`;--> statement-breakpoint
+CREATE INDEX `followups_list` ON `followups` (`workspace_id`,`due_at`,`id`);--> statement-breakpoint
+CREATE INDEX `followups_due_reminders` ON `followups` (`due_at`,`id`) WHERE status = 'pending' AND reminder_sent_at IS NULL;--> statement-breakpoint
+CREATE INDEX `followups_deal` ON `followups` (`deal_id`,`status`);--> statement-breakpoint
+CREATE INDEX `followups_assignee` ON `followups` (`assignee_id`);--> statement-breakpoint
+CREATE INDEX `followups_created_by` ON `followups` (`created_by`);
