@@ -52,4 +52,8 @@ CREATE INDEX `followups_list` ON `followups` (`workspace_id`,`due_at`,`id`);--> 
 CREATE INDEX `followups_due_reminders` ON `followups` (`due_at`,`id`) WHERE status = 'pending' AND reminder_sent_at IS NULL;--> statement-breakpoint
 CREATE INDEX `followups_deal` ON `followups` (`deal_id`,`status`);--> statement-breakpoint
 CREATE INDEX `followups_assignee` ON `followups` (`assignee_id`);--> statement-breakpoint
-CREATE INDEX `followups_created_by` ON `followups` (`created_by`);
+CREATE INDEX `followups_created_by` ON `followups` (`created_by`);--> statement-breakpoint
+-- A message is added to its thread's deal once, even when two captures race. Duplicates an
+-- earlier race left are removed first (the earliest is kept).
+DELETE FROM `deal_activities` WHERE `kind` = 'email_captured' AND json_extract(`metadata`, '$.messageId') IS NOT NULL AND rowid NOT IN (SELECT min(rowid) FROM `deal_activities` WHERE `kind` = 'email_captured' GROUP BY `deal_id`, json_extract(`metadata`, '$.messageId'));--> statement-breakpoint
+CREATE UNIQUE INDEX `deal_activities_email_message` ON `deal_activities` (`deal_id`, json_extract(`metadata`, '$.messageId')) WHERE kind = 'email_captured';

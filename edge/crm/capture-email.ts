@@ -375,7 +375,17 @@ export async function captureEmail(
     );
     const both = merged(mapped, fields, ai.reading);
     const reading: Reading = { ...both, extraction: ai.report };
-    if (threadDeal) return addToThread(ctx, threadDeal, input, contact, terms, reading, answer);
+    if (threadDeal) {
+      try {
+        return await addToThread(ctx, threadDeal, input, contact, terms, reading, answer);
+      } catch (error) {
+        // A concurrent capture added this message first: answer the deal as it now is.
+        if (!isUniqueViolation(error, "deal_activities_email_message")) throw error;
+        const current = await liveDeal(ctx, eq(deals.id, threadDeal.id));
+        if (!current) throw error;
+        return answer(current, [...terms.warnings, ...mapped.warnings], reading);
+      }
+    }
 
     for (let attempt = 0; ; attempt += 1) {
       try {

@@ -88,6 +88,9 @@ const MATRIX: Record<string, Access> = {
   "POST /api/deals/:id/restore": { auth: "workspace-header", minRole: "member" },
   "GET /api/deals/:id/activities": { auth: "workspace-header", minRole: "member" },
   "POST /api/deals/:id/activities": { auth: "workspace-header", minRole: "member" },
+  "POST /api/deals/:id/followup": { auth: "workspace-header", minRole: "member" },
+  "GET /api/followups": { auth: "workspace-header", minRole: "member" },
+  "PATCH /api/followups/:id": { auth: "workspace-header", minRole: "member" },
 };
 
 /** A workspace with one user of each role, a second plain member and a pending invitation. */
@@ -189,6 +192,8 @@ const VALID_BODIES: Record<string, (ctx: BodyContext) => unknown> = {
   "PUT /api/deals/:id": () => ({ title: "Renamed by the matrix", probability: 50 }),
   "POST /api/deals/:id/restore": () => undefined,
   "POST /api/deals/:id/activities": () => ({ body: "Called the brand about the draft." }),
+  "POST /api/deals/:id/followup": () => ({ dueAt: "2031-01-01T09:00:00Z" }),
+  "PATCH /api/followups/:id": () => ({ subject: "Edited by the matrix" }),
 };
 
 const ROUTE_KEYS = [
@@ -261,6 +266,8 @@ const RESOURCE_IDS: Record<string, (team: Team) => Promise<Ids>> = {
   "POST /api/deals/:id/restore": (team) => sampleResources(team, "deletedDeal"),
   "GET /api/deals/:id/activities": (team) => sampleResources(team, "deal"),
   "POST /api/deals/:id/activities": (team) => sampleResources(team, "deal"),
+  "POST /api/deals/:id/followup": (team) => sampleResources(team, "deal"),
+  "PATCH /api/followups/:id": (team) => sampleResources(team, "followup"),
 };
 
 type SampleKind =
@@ -272,7 +279,8 @@ type SampleKind =
   | "sponsorSource"
   | "deletedSponsor"
   | "deal"
-  | "deletedDeal";
+  | "deletedDeal"
+  | "followup";
 const samples = new WeakMap<Team, Map<SampleKind, Promise<Ids>>>();
 
 /** Made once per team and kind (as the owner), so a body maker never writes after a snapshot. */
@@ -299,6 +307,11 @@ async function ownerCall(team: Team, path: string, method = "GET", body?: unknow
 }
 
 async function makeSample(team: Team, kind: SampleKind): Promise<Ids> {
+  if (kind === "followup") {
+    const deal = await sampleResources(team, "deal");
+    const drafted = await ownerCall(team, `/api/deals/${deal.id}/followup`, "POST", {});
+    return { id: drafted.followup.id };
+  }
   if (kind === "deal" || kind === "deletedDeal") {
     const deal = await ownerCall(team, "/api/deals", "POST", { title: `Matrix ${kind}` });
     if (kind === "deletedDeal") await ownerCall(team, `/api/deals/${deal.id}`, "DELETE");
@@ -343,6 +356,7 @@ async function settleSamples(team: Team) {
     "deletedSponsor",
     "deal",
     "deletedDeal",
+    "followup",
   ] as const) {
     await sampleResources(team, kind);
   }

@@ -1,12 +1,15 @@
 /**
  * The CRM's invariants under races and edge cases found by a breaking pass: a live deal never
  * hangs on a deleted sponsor, two opposite merges never delete both sponsors, a pipeline of 30
- * stages saves, and exports use ISO 4217 minor units.
+ * stages saves, exports use ISO 4217 minor units, and a reply captured five times at once is
+ * added to its deal once.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_STAGES } from "../../shared/crm";
+import { captureEmailSchema, DEFAULT_STAGES } from "../../shared/crm";
+import { captureEmail } from "../crm/capture-email";
 import { api, as, signUp, type TestUser } from "./helpers";
+import { contextOf } from "./repurpose-helpers";
 
 async function sponsor(user: TestUser, name: string) {
   const res = await api("/api/sponsors", as(user, { body: { name } }));
@@ -92,6 +95,43 @@ describe("sponsors and deals under races", () => {
       200,
     );
     expect(await dealsOnDeletedSponsors(user.workspaceId)).toEqual([]);
+  });
+});
+
+describe("a reply captured several times at once", () => {
+  it("is added to its thread's deal once (5 concurrent captures, each answering the deal)", async () => {
+    const user = await signUp("crm-thread-race");
+    const threadId = `thread-${crypto.randomUUID()}`;
+    const message = (messageId: string, minute: number, bodyText: string) => ({
+      messageId,
+      threadId,
+      subject: "Re: Sponsorship",
+      from: { name: "Jane", email: "jane@northwindaudio.com" },
+      to: [{ email: "sam@creator.example" }],
+      date: new Date(Date.UTC(2026, 10, 2, 10, minute)).toISOString(),
+      bodyText,
+    });
+    const first = await api(
+      "/api/deals/capture-email",
+      as(user, { body: message("m-1", 0, "Our budget is $2,500 for one video.") }),
+    );
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    // Called as the route does, five at once in one isolate, so their reads all happen before
+    // any of their writes.
+    const ctx = await contextOf(user);
+    const reply = captureEmailSchema.parse(message("m-2", 5, "We can also pay Net 30."));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => captureEmail(ctx, reply)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(new Set(answers.map((answer) => answer.data.deal.id))).toEqual(
+      new Set([first.body.data.deal.id]),
+    );
+    const { results } = await env.DB.prepare(
+      `SELECT count(*) AS n FROM deal_activities
+       WHERE deal_id = ? AND kind = 'email_captured' AND json_extract(metadata, '$.messageId') = 'm-2'`,
+    )
+      .bind(first.body.data.deal.id)
+      .all<{ n: number }>();
+    expect(results[0]?.n).toBe(1);
   });
 });
 

@@ -184,6 +184,10 @@ export const dealActivities = sqliteTable(
     index("deal_activities_deal").on(t.workspaceId, t.dealId, t.createdAt, t.id),
     index("deal_activities_deal_fk").on(t.dealId),
     index("deal_activities_actor").on(t.actorId),
+    // A message is added to its thread's deal once, even when two captures race.
+    uniqueIndex("deal_activities_email_message")
+      .on(t.dealId, sql`json_extract(metadata, '$.messageId')`)
+      .where(sql`kind = 'email_captured'`),
   ],
 );
 
