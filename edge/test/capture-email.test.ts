@@ -5,6 +5,8 @@
  * history, prompt injection, validation and tenancy.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { captureEmailSchema } from "../../shared/crm";
+import { captureEmail } from "../crm/capture-email";
 import {
   type ApiResult,
   addMember,
@@ -14,6 +16,7 @@ import {
   signUp,
   type TestUser,
 } from "./helpers";
+import { contextOf } from "./repurpose-helpers";
 
 let counter = 0;
 const uid = (label: string) => `${label}-${++counter}-${crypto.randomUUID().slice(0, 8)}`;
@@ -150,6 +153,31 @@ describe("capture an email as a deal", () => {
     expect(await dealCount(user)).toBe(1);
     const sponsors = await api("/api/sponsors", as(user));
     expect(sponsors.body.data.items).toHaveLength(1);
+  });
+
+  // Requests through SELF reach the Worker one after another, so the HTTP test above cannot make
+  // two captures read before either writes; calling the use case five times at once in one
+  // isolate does — without the unique indexes this test makes five deals.
+  it("makes one deal when 5 captures of a message race in one isolate (message id, fingerprint)", async () => {
+    const user = await signUp("concurrent-use-case");
+    const ctx = await contextOf(user);
+    const body = captureEmailSchema.parse(email({ from: { email: `deals@${uid("brand")}.com` } }));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => captureEmail(ctx, body)));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((answer) => answer.data.deal.id)).size).toBe(1);
+    // The same email from five mailboxes (other message ids): one deal by its fingerprint.
+    const shared = email({ from: { email: `deals@${uid("brand")}.com` } });
+    const mailboxes = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        captureEmail(
+          ctx,
+          captureEmailSchema.parse({ ...shared, messageId: `${shared.messageId}-${i}` }),
+        ),
+      ),
+    );
+    expect(mailboxes.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(mailboxes.map((answer) => answer.data.deal.id)).size).toBe(1);
+    expect(await dealCount(user)).toBe(2);
   });
 
   it("answers the first result for a retried Idempotency-Key", async () => {
