@@ -14,7 +14,7 @@ CREATE INDEX `calendar_tokens_user` ON `calendar_tokens` (`user_id`);--> stateme
 -- Follow-ups take the CRM's shape (subject, body, recipient, thread, sent time). SQLite adds a
 -- NOT NULL column only with a default, so the table is rebuilt; nothing references it, so
 -- dropping the old one cascades nowhere (D1 cannot switch foreign keys off). Old drafts keep
--- their text; "done" becomes "sent".
+-- their text; "done" becomes "sent"; pending ones of paid or lost deals are cancelled.
 CREATE TABLE `__new_followups` (
 	`id` text PRIMARY KEY NOT NULL,
 	`workspace_id` text NOT NULL,
@@ -39,7 +39,12 @@ CREATE TABLE `__new_followups` (
 --> statement-breakpoint
 INSERT INTO `__new_followups` (`id`, `workspace_id`, `deal_id`, `subject`, `body`, `due_at`, `status`, `thread_id`, `assignee_id`, `sent_at`, `reminder_sent_at`, `created_at`, `updated_at`)
 SELECT f.`id`, f.`workspace_id`, f.`deal_id`, coalesce(nullif(trim(f.`draft_subject`), ''), 'Following up'), coalesce(f.`draft_body`, ''), f.`due_at`,
-	CASE f.`status` WHEN 'done' THEN 'sent' ELSE f.`status` END,
+	CASE
+		WHEN f.`status` = 'done' THEN 'sent'
+		-- A deal already paid or lost needs no follow-up (as the API does from now on).
+		WHEN f.`status` = 'pending' AND (SELECT s.`kind` FROM `deals` d JOIN `deal_stages` s ON s.`id` = d.`stage_id` WHERE d.`id` = f.`deal_id`) IN ('paid', 'lost') THEN 'cancelled'
+		ELSE f.`status`
+	END,
 	(SELECT d.`source_thread_id` FROM `deals` d WHERE d.`id` = f.`deal_id`),
 	f.`assignee_id`,
 	CASE WHEN f.`status` IN ('done', 'sent') THEN f.`updated_at` END,

@@ -27,7 +27,7 @@ function section(title: string) {
 
 function d1Budgets(): boolean {
   section(
-    "D1 work per request (10,000 content items; 1,000 sponsors and 5,000 deals; pages of 50)",
+    "D1 work per request (10,000 content items; 1,000 sponsors and 5,000 deals; pages of 50; 10,000 follow-ups in 100 workspaces, batches of 100)",
   );
   const run = spawnSync("npx", ["vitest", "run", "--config", "edge/bench/vitest.config.ts"], {
     env: quietEnv,
@@ -49,10 +49,18 @@ function d1Budgets(): boolean {
       "rows read (all queries)": row.rowsReadPerQuery.join(" + "),
     })),
   );
+  for (const line of output.split("\n")) {
+    const json = line.slice(line.indexOf("BENCH {") + "BENCH ".length);
+    if (!json.startsWith('{"kind":"followups-summary"')) continue;
+    const summary = JSON.parse(json);
+    console.log(
+      `${summary.name}: ${summary.answered} answered in ${summary.batches} batches of 100, ${summary.queries} D1 queries, ${summary.rowsRead} rows read (${summary.rowsReadPerAnswer} per follow-up, at most ${summary.maxRowsReadPerBatch} a batch)`,
+    );
+  }
   if (run.status !== 0) console.log(output.slice(-3000));
   console.log(
     run.status === 0
-      ? "within budget (content pages: ≤ 2 D1 queries, ≤ 1 Durable Object call, rows read ≤ returned + 5; deals pages and the pipeline over 5,000 deals: ≤ 3 queries, a page ≤ 2 rows per deal + 5)"
+      ? "within budget (content pages: ≤ 2 D1 queries, ≤ 1 Durable Object call, rows read ≤ returned + 5; deals pages and the pipeline over 5,000 deals: ≤ 3 queries, a page ≤ 2 rows per deal + 5; due follow-ups: 1 query and ≤ 4 rows per follow-up + 10 a batch)"
       : "OVER BUDGET",
   );
   return run.status === 0;

@@ -1,12 +1,19 @@
 /**
  * The calendar feed (`GET /api/calendar.ics`): one workspace's dates as an iCalendar object
  * (RFC 5545) that calendar apps subscribe to — deliverable draft-due and go-live dates of live
- * deals, pending follow-ups, and scheduled content. Titles and names only: never notes, bodies
+ * deals (not lost ones), pending follow-ups, and scheduled content. Titles and names only: never notes, bodies
  * or email text.
  */
 import { and, asc, desc, eq, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
 import ical, { ICalEventTransparency, escape as icsEscape } from "ical-generator";
-import { contentItems, deals, followups, type StoredDeliverable, sponsors } from "../db/schema";
+import {
+  contentItems,
+  dealStages,
+  deals,
+  followups,
+  type StoredDeliverable,
+  sponsors,
+} from "../db/schema";
 import type { WorkspaceContext } from "../db/workspace-context";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,6 +52,7 @@ export interface FeedWindow {
   to: Date;
 }
 
+/** The window around `now` (UTC ms): `FEED_PAST_DAYS` back, `FEED_FUTURE_DAYS` ahead. */
 export function feedWindow(now: number): FeedWindow {
   return {
     from: new Date(now - FEED_PAST_DAYS * DAY_MS),
@@ -83,7 +91,16 @@ export function feedReads(ctx: WorkspaceContext, window: FeedWindow) {
       })
       .from(deals)
       .leftJoin(sponsors, eq(sponsors.id, deals.sponsorId))
-      .where(ctx.scope.where(deals, isNull(deals.deletedAt), hasDeliverableIn(window)))
+      // A lost deal's deliverables will not happen.
+      .leftJoin(dealStages, eq(dealStages.id, deals.stageId))
+      .where(
+        ctx.scope.where(
+          deals,
+          isNull(deals.deletedAt),
+          sql`coalesce(${dealStages.kind}, 'open') <> 'lost'`,
+          hasDeliverableIn(window),
+        ),
+      )
       .orderBy(desc(deals.updatedAt), desc(deals.id))
       .limit(MAX_FEED_DEALS),
     ctx.db
@@ -265,7 +282,7 @@ export async function feedEvents(ctx: WorkspaceContext, now = Date.now()): Promi
  */
 export async function calendarFeed(ctx: WorkspaceContext, now = Date.now()): Promise<string> {
   const events = await feedEvents(ctx, now);
-  // The library writes NAME and X-WR-CALNAME as given: escape the workspace's name (§3.3.11).
+  // ical-generator 10.2 writes NAME and X-WR-CALNAME as given: escape the name (§3.3.11).
   const name = icsEscape(textOf(`${ctx.workspace.name} — CreatorOps`), false);
   const calendar = ical({
     prodId: { company: "CreatorOps", product: "Calendar feed", language: "EN" },

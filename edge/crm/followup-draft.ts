@@ -33,7 +33,7 @@ import { activityInsert } from "./activities";
 import { requireDeal } from "./deal-lookup";
 import type { DealRow } from "./deal-view";
 import { defaultFollowupDueAt, unpaidInvoiceDueAt } from "./followup-due";
-import { unsupportedDetails } from "./followup-safety";
+import { unsupportedDetails, withoutDetails } from "./followup-safety";
 import { type FollowupRow, followupView, requireMember } from "./followups";
 
 export type DraftFollowupValues = z.output<typeof draftFollowupSchema>;
@@ -108,17 +108,19 @@ async function dealFacts(
 
   const invoiceDue = unpaidInvoiceDueAt(deal);
   const lastContact = deal.lastActivityAt ?? deal.createdAt;
+  // Names and titles can come from a sponsor's email: their links, addresses and payment
+  // details are not the deal's own (followup-safety.ts).
   const context: FollowupContext = {
-    dealTitle: deal.title,
-    sponsorName: sponsor?.name ?? null,
-    contactName: to?.name ?? null,
+    dealTitle: withoutDetails(deal.title),
+    sponsorName: sponsor ? withoutDetails(sponsor.name) : null,
+    contactName: to?.name ? withoutDetails(to.name) : null,
     stageName: stage.name,
     stageKind: stage.kind,
     daysSinceContact: Math.max(0, Math.floor((now.getTime() - lastContact.getTime()) / DAY_MS)),
     lastActivity: last ? { kind: last.kind, summary: last.body } : null,
     value: deal.valueMinor !== null ? moneyText(deal.valueMinor, deal.currency) : null,
     deliverables: deal.deliverables.slice(0, 20).map((d) => ({
-      kind: d.kind,
+      kind: withoutDetails(d.kind),
       platform: d.platform,
       dueOn: day(
         d.liveAt !== null

@@ -62,3 +62,15 @@ export function unsupportedDetails(draft: string, facts: string): string[] {
   }
   return found;
 }
+
+/**
+ * `text` with every link, address, account-like number and payment word replaced by "…": for
+ * facts that came from outside (a deal title taken from an email's subject, a sponsor's name),
+ * so neither the AI nor the template can carry them into a draft, and the check above never
+ * counts them as the deal's own.
+ */
+export function withoutDetails(text: string): string {
+  let clean = text;
+  for (const { pattern } of CHECKS) clean = clean.replace(pattern, "…");
+  return clean.replace(/…(?:\s*…)+/g, "…");
+}

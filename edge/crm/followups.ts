@@ -20,6 +20,7 @@ import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError, notFound } from "../errors";
 import { decodeCursor, encodeCursor, pastCursor } from "../lib/cursor";
 import { type ActivityEntry, activityInsert } from "./activities";
+import { requireDeal } from "./deal-lookup";
 
 export type FollowupRow = typeof followups.$inferSelect;
 export type ListFollowupsQuery = z.output<typeof listFollowupsQuerySchema>;
@@ -109,7 +110,8 @@ const when = (date: Date) => date.toISOString().replace(/:\d\d\.\d{3}Z$/, "Z");
 /**
  * Applies `changes`. Moving `dueAt` clears the reminder, so a snoozed follow-up is reminded
  * again when it falls due. `status: "sent"` stamps `sentAt`; `"pending"` clears it.
- * @throws ApiError 404 NOT_FOUND, 400 VALIDATION_ERROR (an assignee who is not a member)
+ * @throws ApiError 404 NOT_FOUND, 400 VALIDATION_ERROR (an assignee who is not a member),
+ *   409 CONFLICT (taking one back to pending on a deal that is paid or lost)
  */
 export async function updateFollowup(
   ctx: WorkspaceContext,
@@ -117,6 +119,12 @@ export async function updateFollowup(
   changes: FollowupChanges,
 ): Promise<Followup> {
   const row = await requireFollowup(ctx, id);
+  if (changes.status === "pending" && row.status !== "pending") {
+    const { stageKind } = await requireDeal(ctx, row.dealId);
+    if (stageKind && CLOSED_KINDS.has(stageKind)) {
+      throw new ApiError(409, "CONFLICT", `This deal is ${stageKind}: it needs no follow-up`);
+    }
+  }
   if (changes.assigneeId && changes.assigneeId !== row.assigneeId) {
     await requireMember(ctx, changes.assigneeId, "assigneeId");
   }

@@ -6,7 +6,7 @@
  * Everything else reaches workspace-scoped tables through `WorkspaceScope` (scope.ts);
  * `edge/test/tenancy-scan.test.ts` fails when a workspace-id comparison appears elsewhere.
  */
-import { and, asc, eq, gt, isNotNull, isNull, lt, lte, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import {
   calendarTokens,
@@ -289,17 +289,21 @@ export function dueFollowups(
     })
     .from(followups)
     .innerJoin(deals, and(eq(deals.id, followups.dealId), isNull(deals.deletedAt)))
-    .innerJoin(dealStages, eq(dealStages.id, deals.stageId))
+    .leftJoin(dealStages, eq(dealStages.id, deals.stageId))
     .where(
       and(
         // Literal, not bound: SQLite picks a partial index only when the query's own terms
         // imply the index's WHERE.
         sql`${followups.status} = 'pending' AND ${followups.reminderSentAt} IS NULL`,
-        lte(followups.dueAt, now),
+        // Told that few rows are due, SQLite reads a batch's rows one by one; otherwise it
+        // ignores the LIMIT, expects every row up to now, and first builds Bloom filters by
+        // reading all of deals and deal_stages (measured: 2,200 rows read for a batch of 100).
+        sql`likelihood(${followups.dueAt} <= ${now.getTime()}, 0.001)`,
         after
           ? sql`(${followups.dueAt}, ${followups.id}) > (${after.dueAt.getTime()}, ${after.id})`
           : undefined,
-        notInArray(dealStages.kind, ["paid", "lost"]),
+        // A deal whose stage was never set counts as open.
+        sql`coalesce(${dealStages.kind}, 'open') NOT IN ('paid', 'lost')`,
       ),
     )
     .orderBy(asc(followups.dueAt), asc(followups.id))

@@ -25,6 +25,11 @@ type Access =
   | { auth: "public" }
   /** Any signed-in user; not tied to a workspace. */
   | { auth: "user" }
+  /**
+   * A secret in the URL names the workspace and the member (a calendar app sends no headers):
+   * without it the answer is 400, with a wrong one 404 — calendar.test.ts covers the rest.
+   */
+  | { auth: "secret-url" }
   /** `/api/workspaces/:id/…`: the caller must be a member of `:id` with at least `minRole`. */
   | { auth: "workspace-path"; minRole: Role }
   /** Flat routes: the workspace comes from `X-Workspace-Id` (or the caller's only workspace). */
@@ -36,6 +41,8 @@ const MATRIX: Record<string, Access> = {
   "POST /api/auth/signin": { auth: "public" },
   "POST /api/auth/signout": { auth: "user" },
   "GET /api/auth/me": { auth: "user" },
+  "POST /api/auth/me/calendar-token": { auth: "workspace-header", minRole: "member" },
+  "GET /api/calendar.ics": { auth: "secret-url" },
   "GET /api/workspaces": { auth: "user" },
   "POST /api/workspaces": { auth: "user" },
   "GET /api/workspaces/:id": { auth: "workspace-path", minRole: "member" },
@@ -147,6 +154,7 @@ const VALID_BODIES: Record<string, (ctx: BodyContext) => unknown> = {
     client: "api",
   }),
   "POST /api/auth/signout": () => undefined,
+  "POST /api/auth/me/calendar-token": () => undefined,
   "POST /api/workspaces": () => ({ name: "Side project" }),
   "PATCH /api/workspaces/:id": () => ({ name: "Renamed by the matrix" }),
   "PATCH /api/workspaces/:id/members/:userId": () => ({ role: "member" }),
@@ -475,28 +483,35 @@ describe("without credentials", () => {
     team = await makeTeam();
   });
 
-  it.each(ROUTE_KEYS.filter((key) => MATRIX[key] && MATRIX[key].auth !== "public"))(
-    "%s → 401",
-    async (key) => {
-      const res = await call(key, {
-        ids: await idsFor(key, team),
-        workspaceId: team.workspaceId,
-        body: { team },
-      });
-      expectFailure(res, 401, "UNAUTHORIZED");
-    },
-  );
+  it.each(
+    ROUTE_KEYS.filter((key) => MATRIX[key] && !["public", "secret-url"].includes(MATRIX[key].auth)),
+  )("%s → 401", async (key) => {
+    const res = await call(key, {
+      ids: await idsFor(key, team),
+      workspaceId: team.workspaceId,
+      body: { team },
+    });
+    expectFailure(res, 401, "UNAUTHORIZED");
+  });
 
-  it.each(ROUTE_KEYS.filter((key) => MATRIX[key] && MATRIX[key].auth !== "public"))(
-    "%s with a bearer token that is no session → 401",
+  it.each(
+    ROUTE_KEYS.filter((key) => MATRIX[key] && !["public", "secret-url"].includes(MATRIX[key].auth)),
+  )("%s with a bearer token that is no session → 401", async (key) => {
+    const res = await call(key, {
+      token: "not-a-session-token",
+      ids: await idsFor(key, team),
+      workspaceId: team.workspaceId,
+      body: { team },
+    });
+    expectFailure(res, 401, "UNAUTHORIZED");
+  });
+
+  it.each(classified("secret-url"))(
+    "%s without its secret → 400, with a wrong one → 404",
     async (key) => {
-      const res = await call(key, {
-        token: "not-a-session-token",
-        ids: await idsFor(key, team),
-        workspaceId: team.workspaceId,
-        body: { team },
-      });
-      expectFailure(res, 401, "UNAUTHORIZED");
+      const [, path = ""] = key.split(" ");
+      expectFailure(await call(key, { ids: await idsFor(key, team) }), 400, "VALIDATION_ERROR");
+      expectFailure(await api(`${path}?token=${"A".repeat(43)}`), 404, "NOT_FOUND");
     },
   );
 
@@ -634,7 +649,9 @@ describe("roles below the route's minimum", () => {
 describe("the least privileged caller who is allowed", () => {
   // A fresh team per route: some of these succeed destructively (delete the workspace,
   // remove a member, sign out).
-  it.each(ROUTE_KEYS.filter((key) => MATRIX[key] && MATRIX[key].auth !== "public"))(
+  it.each(
+    ROUTE_KEYS.filter((key) => MATRIX[key] && !["public", "secret-url"].includes(MATRIX[key].auth)),
+  )(
     "%s succeeds",
     async (key) => {
       const team = await makeTeam();

@@ -694,6 +694,33 @@ describe("feed tokens", () => {
     expect(after.status).toBe(404);
     expect(JSON.parse(after.text).error.code).toBe("NOT_FOUND");
     expect((await fetchFeed(ownerUrl)).status).toBe(200);
+
+    // Joining again does not bring the old URL back.
+    await addMember(owner, owner.workspaceId, member, "member");
+    expect((await fetchFeed(memberUrl)).status).toBe(404);
+  });
+
+  it("leaves out the deliverables of a lost deal", async () => {
+    const user = await signUp("calendar-lost");
+    const stages = (await api("/api/deals/stages", as(user))).body.data as {
+      id: string;
+      kind: string;
+    }[];
+    const lost = stages.find((stage) => stage.kind === "lost")?.id;
+    const liveAt = new Date(utc(5, 15)).toISOString();
+    const deliverables = [{ platform: "youtube", kind: "Integration", liveAt }];
+    await createDeal(user, { title: "Still on", deliverables });
+    const gone = await createDeal(user, { title: "Fell through", deliverables });
+    const url = await feedUrl(user);
+    expect(titlesIn(await readFeed(url)).join(" ")).toContain("Fell through");
+    const moved = await api(
+      `/api/deals/${gone.id}`,
+      as(user, { method: "PUT", body: { stageId: lost } }),
+    );
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const titles = titlesIn(await readFeed(url)).join(" ");
+    expect(titles).toContain("Still on");
+    expect(titles).not.toContain("Fell through");
   });
 
   it("needs a signed-in member to issue one", async () => {

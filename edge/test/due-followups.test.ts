@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_STAGES } from "../../shared/crm";
 import { createDb } from "../db/client";
 import { type DueFollowupCursor, dueFollowups } from "../db/cross-workspace";
-import { deals, dealStages, followups, users, workspaces } from "../db/schema";
+import { dealStages, deals, followups, users, workspaces } from "../db/schema";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -64,7 +64,13 @@ const DUE_IDS = DUE.map((followup) => followup.id);
 /** Each left out for one reason only; all but the first fell due before the run. */
 const LEFT_OUT = {
   notYetDue: { id: "fu_x_future", workspace: "ws_due_a", deal: "open", dueAt: T + 1 },
-  sent: { id: "fu_x_sent", workspace: "ws_due_b", deal: "open", dueAt: T - 3 * DAY, status: "sent" },
+  sent: {
+    id: "fu_x_sent",
+    workspace: "ws_due_b",
+    deal: "open",
+    dueAt: T - 3 * DAY,
+    status: "sent",
+  },
   cancelled: {
     id: "fu_x_cancelled",
     workspace: "ws_due_c",

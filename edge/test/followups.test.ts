@@ -969,8 +969,12 @@ describe("auto-cancel when a deal is paid or lost", () => {
         [pendingOne.id, pendingTwo.id].sort(),
       );
       expect(await listed(owner, `?dealId=${bystanderDeal.id}`)).toEqual([bystander]);
-      // And no new one: the deal needs no follow-up now.
+      // And no new one, nor a cancelled one taken back: the deal needs no follow-up now.
       expectError(await draft(owner, deal.id), 409, "CONFLICT");
+      expectError(await patch(owner, pendingOne.id, { status: "pending" }), 409, "CONFLICT");
+      expect(
+        (await listed(owner, `?dealId=${deal.id}`)).find((f) => f.id === pendingOne.id)?.status,
+      ).toBe("cancelled");
     },
   );
 

@@ -9,6 +9,8 @@ import { is } from "drizzle-orm";
 import { getTableConfig, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_STAGES } from "../../shared/crm";
+import { createDb } from "../db/client";
+import { dueFollowups } from "../db/cross-workspace";
 import * as schema from "../db/schema";
 import { DEMO_EMAIL, DEMO_PASSWORD, demoSeedStatements } from "../db/seed";
 import { api, uniqueIp } from "./helpers";
@@ -121,12 +123,15 @@ describe("migrations", () => {
       const actual = [];
       // origin 'c' = CREATE INDEX; 'pk' and 'u' are SQLite's own autoindexes for constraints.
       for (const index of list.filter((entry) => entry.origin === "c")) {
-        const columns = await all<{ seqno: number; name: string }>(
+        const columns = await all<{ seqno: number; name: string | null }>(
           `PRAGMA index_info(${index.name})`,
         );
         actual.push({
           name: index.name,
-          columns: columns.sort((a, b) => a.seqno - b.seqno).map((column) => column.name),
+          // SQLite names an expression column null (json_extract(…) in an index).
+          columns: columns
+            .sort((a, b) => a.seqno - b.seqno)
+            .map((column) => column.name ?? "<expression>"),
           unique: index.unique === 1,
           partial: index.partial === 1,
         });
@@ -343,5 +348,194 @@ describe("0002_crm_pipeline converts the CRM data already there", () => {
     expect(
       await db.prepare("SELECT body FROM deal_activities WHERE id = 'act_m'").first("body"),
     ).toBe("kept");
+  });
+});
+
+describe("0005_followups_calendar converts the follow-ups already there", () => {
+  /**
+   * MIGRATION_DB is shared by this file's tests (storage is per file, not per test): the 0002
+   * test above leaves it fully migrated. Drop every table (D1's own `_cf_` ones stay) so this
+   * test starts from an empty database, whatever ran before it.
+   */
+  async function emptyDatabase(db: D1Database) {
+    const { results } = await db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+      )
+      .all<{ name: string }>();
+    const parents = new Map<string, Set<string>>();
+    for (const { name } of results) {
+      const keys = await db.prepare(`PRAGMA foreign_key_list("${name}")`).all<{ table: string }>();
+      parents.set(name, new Set(keys.results.map((key) => key.table).filter((t) => t !== name)));
+    }
+    // Children first: D1 keeps foreign keys on, and a table whose parent is gone cannot be dropped.
+    const order: string[] = [];
+    while (parents.size > 0) {
+      const referenced = new Set([...parents.values()].flatMap((tables) => [...tables]));
+      const leaves = [...parents.keys()].filter((table) => !referenced.has(table));
+      if (leaves.length === 0) throw new Error(`foreign key cycle among ${[...parents.keys()]}`);
+      for (const table of leaves) {
+        order.push(table);
+        parents.delete(table);
+      }
+    }
+    if (order.length > 0) await db.batch(order.map((table) => db.prepare(`DROP TABLE "${table}"`)));
+  }
+
+  it("keeps drafts' text, trims a subject or defaults a blank one, turns done into sent with its time, and takes the deal's thread", async () => {
+    const db = env.MIGRATION_DB;
+    await emptyDatabase(db);
+    const rebuild = env.TEST_MIGRATIONS.findIndex((migration) =>
+      migration.name.startsWith("0005_"),
+    );
+    expect(rebuild).toBeGreaterThan(0);
+    await applyD1Migrations(db, env.TEST_MIGRATIONS.slice(0, rebuild));
+    expect(
+      await db
+        .prepare(
+          "SELECT count(*) AS n FROM pragma_table_info('followups') WHERE name = 'draft_body'",
+        )
+        .first("n"),
+      "followups has its old shape before 0005",
+    ).toBe(1);
+
+    const at = Date.UTC(2026, 9, 1);
+    const HOUR = 3_600_000;
+    await db.batch([
+      db.prepare(
+        "INSERT INTO users (id, email) VALUES ('usr_f1', 'f1@example.com'), ('usr_f2', 'f2@example.com')",
+      ),
+      db.prepare("INSERT INTO workspaces (id, name) VALUES ('ws_f', 'Follow-ups')"),
+      db.prepare(
+        "INSERT INTO deal_stages (id, workspace_id, name, kind, position) VALUES ('stg_f_lead', 'ws_f', 'Lead', 'open', 0)",
+      ),
+      db.prepare(
+        `INSERT INTO deals (id, workspace_id, title, stage_id, source_thread_id) VALUES
+           ('deal_f_thread', 'ws_f', 'Captured from Gmail', 'stg_f_lead', 'thread-18c2f'),
+           ('deal_f_plain', 'ws_f', 'Typed in', 'stg_f_lead', NULL)`,
+      ),
+      db
+        .prepare(
+          `INSERT INTO followups (id, workspace_id, deal_id, due_at, status, draft_subject, draft_body, reminder_sent_at, assignee_id, created_at, updated_at) VALUES
+           ('fu_f_done', 'ws_f', 'deal_f_thread', ?1, 'done', NULL, 'Any news on the brief?', ?1 + 1 * ${HOUR}, 'usr_f1', ?1 - 24 * ${HOUR}, ?1 + 5 * ${HOUR}),
+           ('fu_f_sent', 'ws_f', 'deal_f_plain', ?1, 'sent', 'Invoice attached', 'Please find the invoice.', NULL, NULL, ?1 - 24 * ${HOUR}, ?1 + 6 * ${HOUR}),
+           ('fu_f_pending', 'ws_f', 'deal_f_thread', ?1 + 2 * ${HOUR}, 'pending', '   ', NULL, NULL, 'usr_f2', ?1 - 24 * ${HOUR}, ?1 - 2 * ${HOUR}),
+           ('fu_f_cancelled', 'ws_f', 'deal_f_plain', ?1 + 3 * ${HOUR}, 'cancelled', '  Rates for 2027 ', 'Draft', NULL, NULL, ?1 - 24 * ${HOUR}, ?1 - 3 * ${HOUR})`,
+        )
+        .bind(at),
+    ]);
+
+    await applyD1Migrations(db, env.TEST_MIGRATIONS);
+
+    const rows = (
+      await db
+        .prepare(
+          "SELECT id, workspace_id, deal_id, to_contact, subject, body, due_at, status, thread_id, assignee_id, sent_at, reminder_sent_at, created_by, created_at, updated_at FROM followups ORDER BY id",
+        )
+        .all()
+    ).results;
+    const old = {
+      workspace_id: "ws_f",
+      to_contact: null,
+      created_by: null,
+      created_at: at - 24 * HOUR,
+    };
+    expect(rows).toEqual([
+      {
+        ...old,
+        id: "fu_f_cancelled",
+        deal_id: "deal_f_plain",
+        subject: "Rates for 2027",
+        body: "Draft",
+        due_at: at + 3 * HOUR,
+        status: "cancelled",
+        thread_id: null,
+        assignee_id: null,
+        sent_at: null,
+        reminder_sent_at: null,
+        updated_at: at - 3 * HOUR,
+      },
+      {
+        ...old,
+        id: "fu_f_done",
+        deal_id: "deal_f_thread",
+        subject: "Following up",
+        body: "Any news on the brief?",
+        due_at: at,
+        status: "sent",
+        thread_id: "thread-18c2f",
+        assignee_id: "usr_f1",
+        sent_at: at + 5 * HOUR,
+        reminder_sent_at: at + HOUR,
+        updated_at: at + 5 * HOUR,
+      },
+      {
+        ...old,
+        id: "fu_f_pending",
+        deal_id: "deal_f_thread",
+        subject: "Following up",
+        body: "",
+        due_at: at + 2 * HOUR,
+        status: "pending",
+        thread_id: "thread-18c2f",
+        assignee_id: "usr_f2",
+        sent_at: null,
+        reminder_sent_at: null,
+        updated_at: at - 2 * HOUR,
+      },
+      {
+        ...old,
+        id: "fu_f_sent",
+        deal_id: "deal_f_plain",
+        subject: "Invoice attached",
+        body: "Please find the invoice.",
+        due_at: at,
+        status: "sent",
+        thread_id: null,
+        assignee_id: null,
+        sent_at: at + 6 * HOUR,
+        reminder_sent_at: null,
+        updated_at: at + 6 * HOUR,
+      },
+    ]);
+
+    const indexes = (
+      await db
+        .prepare(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'followups' AND sql IS NOT NULL ORDER BY name",
+        )
+        .all<{ name: string; sql: string }>()
+    ).results;
+    expect(indexes.map((index) => index.name)).toEqual([
+      "followups_assignee",
+      "followups_created_by",
+      "followups_deal",
+      "followups_due_reminders",
+      "followups_list",
+    ]);
+    expect(indexes.find((index) => index.name === "followups_due_reminders")?.sql).toMatch(
+      /\(`due_at`,\s*`id`\)\s+WHERE status = 'pending' AND reminder_sent_at IS NULL$/,
+    );
+    const tables = await db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('__new_followups', 'followups', 'calendar_tokens') ORDER BY name",
+      )
+      .all<{ name: string }>();
+    expect(
+      tables.results.map((table) => table.name),
+      "the rebuild's temporary table is gone; calendar_tokens exists",
+    ).toEqual(["calendar_tokens", "followups"]);
+    expect(
+      await db
+        .prepare("PRAGMA foreign_key_check")
+        .all()
+        .then((r) => r.results),
+    ).toEqual([]);
+
+    // The reminder job reads converted rows: only the pending one is due and not reminded.
+    const due = await dueFollowups(createDb(db), { now: new Date(at + 2 * HOUR), limit: 10 });
+    expect(due.map((row) => [row.id, row.subject, row.dealTitle])).toEqual([
+      ["fu_f_pending", "Following up", "Captured from Gmail"],
+    ]);
   });
 });

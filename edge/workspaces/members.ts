@@ -7,7 +7,7 @@
 import { asc, eq, gt, ne, or, type SQL } from "drizzle-orm";
 import { type Role, roleAtLeast } from "../../shared/roles";
 import { audit } from "../db/audit";
-import { users, workspaceMembers } from "../db/schema";
+import { calendarTokens, users, workspaceMembers } from "../db/schema";
 import type { WorkspaceScope } from "../db/scope";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError, forbidden, notFound } from "../errors";
@@ -87,6 +87,8 @@ export async function removeMember(ctx: WorkspaceContext, userId: string) {
     .delete(workspaceMembers, eq(workspaceMembers.userId, userId), anotherOwnerRemains(ctx.scope))
     .returning({ userId: workspaceMembers.userId });
   if (!removed) throw lastOwner();
+  // Their calendar feed URL dies with the membership, so joining again never revives it.
+  await ctx.scope.delete(calendarTokens, eq(calendarTokens.userId, userId));
   await audit(ctx.scope, {
     actorId: ctx.user?.id ?? null,
     action: leaving ? "member.left" : "member.removed",
