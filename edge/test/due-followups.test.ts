@@ -329,6 +329,20 @@ describe("dueFollowups (the reminder job's read across workspaces)", () => {
     expect(await dueIds()).toEqual(DUE_IDS);
   });
 
+  it("a deal whose stage was never set still reminds: its stage counts as open", async () => {
+    const first = DUE[0] as SeedFollowup;
+    const id = dealId(first.workspace, first.deal);
+    const stage = await env.DB.prepare("SELECT stage_id FROM deals WHERE id = ?")
+      .bind(id)
+      .first("stage_id");
+    await env.DB.prepare("UPDATE deals SET stage_id = NULL WHERE id = ?").bind(id).run();
+    try {
+      expect(await dueIds()).toEqual(DUE_IDS);
+    } finally {
+      await env.DB.prepare("UPDATE deals SET stage_id = ? WHERE id = ?").bind(stage, id).run();
+    }
+  });
+
   it("a follow-up that fell due while no run happened is answered by the next run, first", async () => {
     // fu_missed fell due 90 days before T; a run a month later still finds it.
     const later = await dueIds(T + 30 * DAY);
