@@ -510,7 +510,8 @@ describe("without credentials", () => {
     "%s without its secret → 400, with a wrong one → 404",
     async (key) => {
       const [, path = ""] = key.split(" ");
-      expectFailure(await call(key, { ids: await idsFor(key, team) }), 400, "VALIDATION_ERROR");
+      const missing = await call(key, { ids: await idsFor(key, team), body: { team } });
+      expectFailure(missing, 400, "VALIDATION_ERROR");
       expectFailure(await api(`${path}?token=${"A".repeat(43)}`), 404, "NOT_FOUND");
     },
   );

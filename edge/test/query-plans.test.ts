@@ -553,7 +553,10 @@ describe("the reminder job's due follow-ups (cross-workspace.ts dueFollowups)", 
         `SEARCH deal_stages USING INDEX ${await primaryKeyIndex("deal_stages")} (id=?) LEFT-JOIN`,
       );
       expect(searches, shown).toHaveLength(3);
-      expect(details.filter((line) => line.startsWith("BLOOM FILTER")), shown).toEqual([]);
+      expect(
+        details.filter((line) => line.startsWith("BLOOM FILTER")),
+        shown,
+      ).toEqual([]);
       expect(
         details.filter((line) => /^SCAN /.test(line) && !/VIRTUAL TABLE|CONSTANT ROW/.test(line)),
         shown,
