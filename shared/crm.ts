@@ -15,9 +15,19 @@ import { cleanText } from "./text";
 /** Text a person writes, cleaned first (shared/text.ts), then trimmed and measured. */
 const clean = (schema: z.ZodString) => z.string().transform(cleanText).pipe(schema);
 
+/**
+ * Text that becomes an email header (a subject, a display name): cleaned, with line breaks and
+ * other control whitespace turned into spaces, so no value can add a header (CRLF injection).
+ */
+const oneLine = (schema: z.ZodString) =>
+  z
+    .string()
+    .transform((text) => cleanText(text).replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, " "))
+    .pipe(schema);
+
 /** A mailbox: `{ name?, email }`. */
 const emailAddressSchema = z.object({
-  name: clean(z.string().trim().max(200)).optional(),
+  name: oneLine(z.string().trim().max(200)).optional(),
   email: emailSchema,
 });
 
@@ -30,6 +40,9 @@ const emailAddressSchema = z.object({
 export const STAGE_KINDS = ["open", "won", "paid", "lost"] as const;
 export const stageKindSchema = z.enum(STAGE_KINDS);
 export type StageKind = z.infer<typeof stageKindSchema>;
+
+/** Kinds of a closed deal: it needs no more follow-ups, and entering one cancels the pending ones. */
+export const CLOSED_STAGE_KINDS: ReadonlySet<StageKind> = new Set(["paid", "lost"]);
 
 /** The pipeline every new workspace starts with, in order. */
 export const DEFAULT_STAGES: readonly { name: string; kind: StageKind }[] = [
@@ -437,7 +450,7 @@ export type DraftFollowupInput = z.input<typeof draftFollowupSchema>;
  */
 export const updateFollowupSchema = z
   .object({
-    subject: clean(z.string().trim().min(1).max(MAX_FOLLOWUP_SUBJECT_CHARS)).optional(),
+    subject: oneLine(z.string().trim().min(1).max(MAX_FOLLOWUP_SUBJECT_CHARS)).optional(),
     body: clean(z.string().trim().min(1).max(MAX_FOLLOWUP_BODY_CHARS)).optional(),
     to: followupRecipientSchema.nullable().optional(),
     dueAt: isoTimeSchema.optional(),

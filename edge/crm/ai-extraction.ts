@@ -8,7 +8,7 @@
  * The email is untrusted (OWASP LLM01): the AI sees only the message's own text with the parts
  * addressed to software already removed, as quoted data, and its answer is validated field by
  * field: an amount must be one the email states (money.ts reads it there too), a brand must be
- * named in the email or its sender, dates must be real days near the email's date, and AI
+ * named in the email as a word or be the sender's company domain, dates must be real days near the email's date, and AI
  * confidence never reaches a person's (1). An invalid field is dropped; the others stay.
  */
 import {
@@ -26,7 +26,9 @@ import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
+import { nameMatchesDomain } from "./brand";
 import type { DealColumns } from "./deal-view";
+import { emailDomain } from "./free-mail";
 import { findMoney } from "./money";
 
 /** How long a capture waits for the AI before answering with the heuristic reading alone. */
@@ -69,6 +71,12 @@ function dayNear(value: string | null | undefined, emailAt: number): number | nu
   return at >= emailAt - 31 * DAY_MS && at <= emailAt + 2 * 366 * DAY_MS ? at : null;
 }
 
+/** True when `text` names `name` as a whole word or phrase (case-insensitive): "a" is no brand. */
+function namesAsWord(text: string, name: string): boolean {
+  const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, "u").test(text);
+}
+
 /**
  * The fields of `terms` that survive validation against the email they claim to read.
  * Pure: exported for tests.
@@ -86,7 +94,11 @@ export function acceptAiTerms(terms: AiDealTerms, email: EmailForAi): AiReading 
   };
 
   const brand = text(terms.brand?.value, 200);
-  if (terms.brand && brand && haystack.includes(brand.toLowerCase())) {
+  const named =
+    brand !== null &&
+    brand.length >= 2 &&
+    (namesAsWord(haystack, brand) || nameMatchesDomain(brand, emailDomain(email.from.email)));
+  if (terms.brand && brand && named) {
     reading.fields.push({
       field: "brand",
       value: brand,

@@ -32,6 +32,7 @@ import type { AiProvider } from "../ai/provider";
 import { type KeyedRequest, type WriteOutcome, withIdempotency } from "../db/idempotency";
 import { dealActivities, dealStages, deals, type StoredDeliverable, sponsors } from "../db/schema";
 import { isUniqueViolation } from "../db/unique";
+import { refundCredits } from "../db/usage";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../lib/encoding";
@@ -375,31 +376,48 @@ export async function captureEmail(
     );
     const both = merged(mapped, fields, ai.reading);
     const reading: Reading = { ...both, extraction: ai.report };
-    if (threadDeal) {
-      try {
-        return await addToThread(ctx, threadDeal, input, contact, terms, reading, answer);
-      } catch (error) {
-        // A concurrent capture added this message first: answer the deal as it now is.
-        if (!isUniqueViolation(error, "deal_activities_email_message")) throw error;
-        const current = await liveDeal(ctx, eq(deals.id, threadDeal.id));
-        if (!current) throw error;
-        return answer(current, [...terms.warnings, ...mapped.warnings], reading);
-      }
-    }
-
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await createFromEmail(ctx, input, contact, terms, reading, fingerprint, remember);
-      } catch (error) {
-        // Lost a race with a capture of the same message: answer the deal that won.
-        if (isUniqueViolation(error, "deals")) {
-          const winner = await known();
-          if (winner) return answer(winner, [...terms.warnings, ...mapped.warnings], reading);
+    const warnings = [...terms.warnings, ...mapped.warnings];
+    // The AI reading is paid for only when it is saved: a capture that loses a race (and answers
+    // the deal that won) or fails gives its credits back, once.
+    let refunded = ai.report.credits === 0;
+    const refund = async () => {
+      if (refunded) return;
+      refunded = true;
+      await refundCredits(scope, ai.report.credits);
+    };
+    try {
+      if (threadDeal) {
+        try {
+          return await addToThread(ctx, threadDeal, input, contact, terms, reading, answer);
+        } catch (error) {
+          // A concurrent capture added this message first: answer the deal as it now is.
+          if (!isUniqueViolation(error, "deal_activities_email_message")) throw error;
+          const current = await liveDeal(ctx, eq(deals.id, threadDeal.id));
+          if (!current) throw error;
+          await refund();
+          return await answer(current, warnings, heuristicOnly);
         }
-        // Another capture created the same sponsor meanwhile: match again, once.
-        if (attempt === 0 && isUniqueViolation(error, "sponsors")) continue;
-        throw error;
       }
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await createFromEmail(ctx, input, contact, terms, reading, fingerprint, remember);
+        } catch (error) {
+          // Lost a race with a capture of the same message: answer the deal that won.
+          if (isUniqueViolation(error, "deals")) {
+            const winner = await known();
+            if (winner) {
+              await refund();
+              return await answer(winner, warnings, heuristicOnly);
+            }
+          }
+          // Another capture created the same sponsor meanwhile: match again, once.
+          if (attempt === 0 && isUniqueViolation(error, "sponsors")) continue;
+          throw error;
+        }
+      }
+    } catch (error) {
+      await refund();
+      throw error;
     }
   });
 }

@@ -5,7 +5,7 @@
  */
 import { eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { FieldOrigin } from "../../shared/crm";
+import { CLOSED_STAGE_KINDS, type FieldOrigin } from "../../shared/crm";
 import type { ApiIssue } from "../../shared/envelope";
 import { contentItems, deals, sponsors, workspaceMembers } from "../db/schema";
 import { isUniqueViolation } from "../db/unique";
@@ -25,7 +25,7 @@ import {
   fieldValueView,
   sameValue,
 } from "./deal-view";
-import { CLOSED_KINDS, cancelPendingFollowups } from "./followups";
+import { cancelPendingFollowups } from "./followups";
 import { isForeignKeyViolation, type StageRow, stageRows } from "./stages";
 
 /** How long a deleted deal can still be restored; housekeeping purges it after. */
@@ -228,7 +228,9 @@ export async function updateDeal(ctx: WorkspaceContext, id: string, changes: Dea
   const set = Object.fromEntries(changed.map((field) => [field, columns[field]]));
   // A deal that is paid or lost needs no more follow-ups.
   const cancels =
-    to && CLOSED_KINDS.has(to.kind) ? await cancelPendingFollowups(ctx, deal.id, to.name, now) : [];
+    to && CLOSED_STAGE_KINDS.has(to.kind)
+      ? await cancelPendingFollowups(ctx, deal.id, to.name, now)
+      : [];
   try {
     const [[updated]] = await ctx.db.batch([
       ctx.scope

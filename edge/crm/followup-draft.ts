@@ -9,14 +9,16 @@
  * address, payment detail or amount the deal does not hold (followup-safety.ts) is not saved:
  * its credits are refunded and the template draft is saved instead, with a warning.
  */
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { z } from "zod";
-import type {
-  draftFollowupSchema,
-  FollowupDraftResult,
-  FollowupRecipient,
-  SponsorContact,
+import {
+  type draftFollowupSchema,
+  type FollowupDraftResult,
+  type FollowupRecipient,
+  MAX_FOLLOWUP_BODY_CHARS,
+  MAX_FOLLOWUP_SUBJECT_CHARS,
+  type SponsorContact,
 } from "../../shared/crm";
 import { majorUnits, minorUnitDigits } from "../../shared/currency";
 import { cleanText } from "../../shared/text";
@@ -25,7 +27,7 @@ import { meteredAiCall } from "../ai/metered";
 import { OfflineProvider } from "../ai/offline";
 import type { AiProvider, FollowupContext } from "../ai/provider";
 import { type KeyedRequest, type WriteOutcome, withIdempotency } from "../db/idempotency";
-import { dealActivities, dealStages, followups, sponsors, users } from "../db/schema";
+import { dealActivities, dealStages, deals, followups, sponsors, users } from "../db/schema";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError } from "../errors";
 import { newId } from "../lib/ids";
@@ -46,18 +48,15 @@ const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : nul
 
 /** "USD 2,500" — the ISO code, never a symbol several currencies share. */
 function moneyText(valueMinor: number, currency: string): string {
-  const format = new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency,
-    currencyDisplay: "code",
-  });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  const major = valueMinor / 10 ** digits;
+  // ISO 4217 digits, not the runtime's display digits (which differ for a few currencies).
+  const digits = minorUnitDigits(currency);
+  const major = majorUnits(valueMinor, currency);
   return new Intl.NumberFormat("en-US", {
     style: "currency",
     currency,
     currencyDisplay: "code",
     minimumFractionDigits: Number.isInteger(major) ? 0 : digits,
+    maximumFractionDigits: digits,
   }).format(major);
 }
 
@@ -106,21 +105,27 @@ async function dealFacts(
     (capturedFrom?.email ? capturedFrom : undefined) ??
     (contact ? { ...(contact.name ? { name: contact.name } : {}), email: contact.email } : null);
 
+  // The sponsor's own domain and addresses (and the recipient's) may appear in a draft.
+  const own = [
+    ...(sponsor?.domain ? [sponsor.domain] : []),
+    ...(sponsor?.contacts.map((c) => c.email) ?? []),
+    ...(to ? [to.email] : []),
+  ];
   const invoiceDue = unpaidInvoiceDueAt(deal);
   const lastContact = deal.lastActivityAt ?? deal.createdAt;
   // Names and titles can come from a sponsor's email: their links, addresses and payment
   // details are not the deal's own (followup-safety.ts).
   const context: FollowupContext = {
-    dealTitle: withoutDetails(deal.title),
-    sponsorName: sponsor ? withoutDetails(sponsor.name) : null,
-    contactName: to?.name ? withoutDetails(to.name) : null,
+    dealTitle: withoutDetails(deal.title, own),
+    sponsorName: sponsor ? withoutDetails(sponsor.name, own) : null,
+    contactName: to?.name ? withoutDetails(to.name, own) : null,
     stageName: stage.name,
     stageKind: stage.kind,
     daysSinceContact: Math.max(0, Math.floor((now.getTime() - lastContact.getTime()) / DAY_MS)),
     lastActivity: last ? { kind: last.kind, summary: last.body } : null,
     value: deal.valueMinor !== null ? moneyText(deal.valueMinor, deal.currency) : null,
     deliverables: deal.deliverables.slice(0, 20).map((d) => ({
-      kind: withoutDetails(d.kind),
+      kind: withoutDetails(d.kind, own),
       platform: d.platform,
       dueOn: day(
         d.liveAt !== null
@@ -149,9 +154,7 @@ async function dealFacts(
   const allowed = JSON.stringify({
     ...context,
     lastActivity: null,
-    to,
-    sponsorDomain: sponsor?.domain ?? null,
-    contacts: sponsor?.contacts.map((c) => c.email) ?? [],
+    own,
   });
   return { context, to, allowed };
 }
@@ -185,7 +188,7 @@ export async function draftFollowup(
     ? { key, method: "POST", path: `/api/deals/${dealId}/followup`, body: input }
     : undefined;
   return withIdempotency(ctx.scope, request, async (remember) => {
-    const { deal, stageKind } = await requireDeal(ctx, dealId);
+    const { deal } = await requireDeal(ctx, dealId);
     const [stage] = deal.stageId
       ? await ctx.scope.select(dealStages, eq(dealStages.id, deal.stageId)).limit(1)
       : [];
@@ -193,7 +196,7 @@ export async function draftFollowup(
       throw new ApiError(
         409,
         "CONFLICT",
-        `This deal is ${stageKind === "paid" ? "paid" : "closed"}: it needs no follow-up`,
+        `This deal is ${stage?.kind ?? "not in the pipeline"}: it needs no follow-up`,
       );
     }
     const assigneeId = input.assigneeId === undefined ? deal.ownerId : input.assigneeId;
@@ -215,7 +218,11 @@ export async function draftFollowup(
         fromCache: async () => undefined,
         run: async (answering) => {
           const answer = await answering.draftFollowup({ context: facts.context, brandVoice });
-          const draft = { subject: clip(answer.subject, 300), body: clip(answer.body, 20_000) };
+          const draft = {
+            // A subject becomes an email header: one line.
+            subject: clip(answer.subject.replace(/\s+/g, " "), MAX_FOLLOWUP_SUBJECT_CHARS),
+            body: clip(answer.body, MAX_FOLLOWUP_BODY_CHARS),
+          };
           if (!draft.subject || !draft.body) {
             throw new ApiError(
               502,
@@ -223,7 +230,10 @@ export async function draftFollowup(
               "The AI answer could not be read. Try again.",
             );
           }
-          const unsupported = unsupportedDetails(`${draft.subject}\n${draft.body}`, facts.allowed);
+          // The template writes only the deal's facts; an AI draft is checked against them.
+          const unsupported = answering.paid
+            ? unsupportedDetails(`${draft.subject}\n${draft.body}`, facts.allowed)
+            : [];
           if (unsupported.length > 0) {
             throw new ApiError(
               502,
@@ -269,6 +279,14 @@ export async function draftFollowup(
           };
           return [
             ctx.scope.insert(followups, row),
+            // The deal was closed while this was drafted: the follow-up is born cancelled.
+            // (A close after this batch cancels it with the deal's other pending ones.)
+            ctx.scope.update(
+              followups,
+              { status: "cancelled" },
+              eq(followups.id, row.id),
+              sql`(SELECT ${dealStages.kind} FROM ${dealStages} JOIN ${deals} ON ${deals.stageId} = ${dealStages.id} WHERE ${deals.id} = ${deal.id}) IN ('paid', 'lost')`,
+            ),
             activityInsert(
               ctx,
               deal.id,

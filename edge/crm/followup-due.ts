@@ -11,6 +11,7 @@ import type { DealRow } from "./deal-view";
 import { DEFAULT_PAYMENT_TERMS_DAYS } from "./pipeline";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const LATEST_DUE = Date.UTC(9999, 11, 31);
 
 /** Days after the last contact, per stage kind that still gets follow-ups. */
 export const FOLLOWUP_DELAY_DAYS = { open: 3, won: 7 } as const;
@@ -36,5 +37,6 @@ export function defaultFollowupDueAt(
   const due = invoiceDue
     ? invoiceDue.getTime() + DAY_MS
     : lastContact + FOLLOWUP_DELAY_DAYS[stageKind] * DAY_MS;
-  return new Date(Math.max(due, now.getTime()));
+  // Never past the last instant the API accepts back (shared/content.ts isoTimeSchema).
+  return new Date(Math.min(LATEST_DUE, Math.max(due, now.getTime())));
 }

@@ -9,11 +9,11 @@
 import { and, asc, eq, gte, inArray, isNull, lt, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { z } from "zod";
-import type {
-  Followup,
-  listFollowupsQuerySchema,
-  StageKind,
-  updateFollowupSchema,
+import {
+  CLOSED_STAGE_KINDS,
+  type Followup,
+  type listFollowupsQuerySchema,
+  type updateFollowupSchema,
 } from "../../shared/crm";
 import { deals, followups, workspaceMembers } from "../db/schema";
 import type { WorkspaceContext } from "../db/workspace-context";
@@ -25,9 +25,6 @@ import { requireDeal } from "./deal-lookup";
 export type FollowupRow = typeof followups.$inferSelect;
 export type ListFollowupsQuery = z.output<typeof listFollowupsQuerySchema>;
 export type FollowupChanges = z.output<typeof updateFollowupSchema>;
-
-/** Stage kinds whose deals need no more follow-ups: entering one cancels the pending ones. */
-export const CLOSED_KINDS: ReadonlySet<StageKind> = new Set(["paid", "lost"]);
 
 export function followupView(row: FollowupRow): Followup {
   return {
@@ -118,17 +115,50 @@ export async function updateFollowup(
   id: string,
   changes: FollowupChanges,
 ): Promise<Followup> {
-  const row = await requireFollowup(ctx, id);
+  // Optimistic: each attempt writes only if the row is still the one it read, so three "mark
+  // sent" at once record one `followup_sent`; the others see it sent and change nothing.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const row = await requireFollowup(ctx, id);
+    const now = new Date();
+    const change = await plannedChange(ctx, row, changes, now);
+    if (!change) return followupView(row);
+    const [updated] = await ctx.scope
+      .update(
+        followups,
+        { ...change.set, updatedAt: now },
+        eq(followups.id, row.id),
+        eq(followups.updatedAt, row.updatedAt),
+        eq(followups.status, row.status),
+      )
+      .returning();
+    if (!updated) continue;
+    const sent = change.set.status === "sent";
+    const log = [
+      ...change.entries.map((entry) => activityInsert(ctx, row.dealId, entry, now)),
+      ...(sent ? [ctx.scope.update(deals, { lastActivityAt: now }, eq(deals.id, row.dealId))] : []),
+    ] as BatchItem<"sqlite">[];
+    if (log.length > 0) await ctx.db.batch(log as [BatchItem<"sqlite">]);
+    return followupView(updated as FollowupRow);
+  }
+  throw new ApiError(409, "CONFLICT", "This follow-up keeps changing: reload it and try again");
+}
+
+/** The columns `changes` sets on `row` and the activities they record; null when nothing changes. */
+async function plannedChange(
+  ctx: WorkspaceContext,
+  row: FollowupRow,
+  changes: FollowupChanges,
+  now: Date,
+) {
   if (changes.status === "pending" && row.status !== "pending") {
     const { stageKind } = await requireDeal(ctx, row.dealId);
-    if (stageKind && CLOSED_KINDS.has(stageKind)) {
+    if (stageKind && CLOSED_STAGE_KINDS.has(stageKind)) {
       throw new ApiError(409, "CONFLICT", `This deal is ${stageKind}: it needs no follow-up`);
     }
   }
   if (changes.assigneeId && changes.assigneeId !== row.assigneeId) {
     await requireMember(ctx, changes.assigneeId, "assigneeId");
   }
-  const now = new Date();
   const set: Partial<FollowupRow> = {};
   if (changes.subject !== undefined) set.subject = changes.subject;
   if (changes.body !== undefined) set.body = changes.body;
@@ -168,23 +198,12 @@ export async function updateFollowup(
       });
     }
   }
-  if (Object.keys(set).length === 0) return followupView(row);
-
-  const sent = set.status === "sent";
-  const [[updated]] = await ctx.db.batch([
-    ctx.scope.update(followups, { ...set, updatedAt: now }, eq(followups.id, row.id)).returning(),
-    ...(entries.map((entry) =>
-      activityInsert(ctx, row.dealId, entry, now),
-    ) as BatchItem<"sqlite">[]),
-    ...(sent ? [ctx.scope.update(deals, { lastActivityAt: now }, eq(deals.id, row.dealId))] : []),
-  ]);
-  if (!updated) throw notFound("Follow-up not found");
-  return followupView(updated as FollowupRow);
+  return Object.keys(set).length === 0 ? null : { set, entries };
 }
 
 /**
  * The statements that cancel deal `dealId`'s pending follow-ups because it entered a closed
- * stage (`paid` or `lost`), with one `followup_cancelled` activity; none when it has none.
+ * stage (`paid` or `lost`), with one `followup_cancelled` activity when it had any.
  */
 export async function cancelPendingFollowups(
   ctx: WorkspaceContext,
@@ -198,15 +217,18 @@ export async function cancelPendingFollowups(
     .where(
       ctx.scope.where(followups, eq(followups.dealId, dealId), eq(followups.status, "pending")),
     );
-  if (pending.length === 0) return [];
+  // Every pending one when the batch runs, also one drafted since this read (the activity names
+  // those read here).
+  const cancel = ctx.scope.update(
+    followups,
+    { status: "cancelled", updatedAt: now },
+    eq(followups.dealId, dealId),
+    eq(followups.status, "pending"),
+  );
+  if (pending.length === 0) return [cancel];
   const ids = pending.map((row) => row.id);
   return [
-    ctx.scope.update(
-      followups,
-      { status: "cancelled", updatedAt: now },
-      inArray(followups.id, ids),
-      eq(followups.status, "pending"),
-    ),
+    cancel,
     activityInsert(
       ctx,
       dealId,

@@ -6,11 +6,16 @@
 import { asc, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { z } from "zod";
-import { type putStagesSchema, STAGE_KINDS, type Stage } from "../../shared/crm";
+import {
+  CLOSED_STAGE_KINDS,
+  type putStagesSchema,
+  STAGE_KINDS,
+  type Stage,
+} from "../../shared/crm";
 import type { ApiIssue } from "../../shared/envelope";
 import { roleAtLeast } from "../../shared/roles";
 import { audit } from "../db/audit";
-import { dealStages, deals } from "../db/schema";
+import { dealStages, deals, followups } from "../db/schema";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError, forbidden } from "../errors";
 import { newId } from "../lib/ids";
@@ -134,6 +139,27 @@ export async function replaceStages(ctx: WorkspaceContext, input: StagesInput): 
         isNotNull(deals.deletedAt),
       );
     }),
+    // A stage that becomes paid or lost closes its deals: their pending follow-ups are cancelled,
+    // as when a deal is moved into such a stage (followups.ts).
+    ...stages
+      .filter((stage) => {
+        const before = currentById.get(stage.id)?.kind;
+        return before && !CLOSED_STAGE_KINDS.has(before) && CLOSED_STAGE_KINDS.has(stage.kind);
+      })
+      .map((stage) =>
+        scope.update(
+          followups,
+          { status: "cancelled", updatedAt: now },
+          eq(followups.status, "pending"),
+          inArray(
+            followups.dealId,
+            ctx.db
+              .select({ id: deals.id })
+              .from(deals)
+              .where(scope.where(deals, eq(deals.stageId, stage.id))),
+          ),
+        ),
+      ),
     ...(removed.length
       ? [
           scope.delete(

@@ -13,11 +13,11 @@ import { captureEmail } from "../crm/capture-email";
 import { api, as, signUp, type TestUser } from "./helpers";
 import {
   aiRequests,
+  chatCompletionOf,
   cleanUpAfterTest,
   contextOf,
   fakeOpenAi,
   OPENAI_MODEL,
-  OPENAI_USAGE,
   openAiError,
   setCreditsUsed,
   usage,
@@ -61,27 +61,8 @@ function terms(fields: Partial<AiDealTerms> = {}): AiDealTerms {
   };
 }
 
-/** A `chat.completion` whose message content is `content` as JSON. */
-function completion(content: unknown) {
-  return new Response(
-    JSON.stringify({
-      id: "chatcmpl-test",
-      object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      model: OPENAI_MODEL,
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: JSON.stringify(content), refusal: null },
-          finish_reason: "stop",
-          logprobs: null,
-        },
-      ],
-      usage: OPENAI_USAGE,
-    }),
-    { status: 200, headers: { "content-type": "application/json" } },
-  );
-}
+/** OpenAI's answer whose message is `content` as JSON. */
+const completion = (content: unknown) => chatCompletionOf(OPENAI_MODEL, content);
 
 const capture = (user: TestUser, body: unknown) =>
   api("/api/deals/capture-email", as(user, { body }));

@@ -19,10 +19,10 @@ import {
 } from "./helpers";
 import {
   aiRequests,
+  chatCompletionOf,
   cleanUpAfterTest,
   fakeOpenAi,
   OPENAI_MODEL,
-  OPENAI_USAGE,
   setPlan,
   usage,
   useOpenAiProvider,
@@ -216,27 +216,9 @@ async function captureEmail(
   return res.body.data.deal as { id: string; title: string; sourceThreadId: string | null };
 }
 
-/** A `chat.completion` as OpenAI answers it, whose message is the follow-up JSON `draft`. */
-function followupCompletion(model: string, draft: { subject: string; body: string }) {
-  return new Response(
-    JSON.stringify({
-      id: "chatcmpl-followup",
-      object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: JSON.stringify(draft), refusal: null },
-          finish_reason: "stop",
-          logprobs: null,
-        },
-      ],
-      usage: OPENAI_USAGE,
-    }),
-    { status: 200, headers: { "content-type": "application/json" } },
-  );
-}
+/** OpenAI's answer whose message is the follow-up JSON `draft`. */
+const followupCompletion = (model: string, draft: { subject: string; body: string }) =>
+  chatCompletionOf(model, draft);
 
 /** The paid provider, answering every follow-up request with `draft`; returns the requests. */
 function useModelDraft(draft: { subject: string; body: string }) {

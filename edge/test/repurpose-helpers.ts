@@ -384,8 +384,8 @@ export const MODEL_VARIANTS: Record<PlatformId, ModelVariant> = {
   },
 };
 
-/** A `chat.completion` object as OpenAI answers it. */
-export function chatCompletion(model: string, variants: unknown[]) {
+/** A `chat.completion` object as OpenAI answers it, whose message is `content` as JSON. */
+export function chatCompletionOf(model: string, content: unknown) {
   return new Response(
     JSON.stringify({
       id: "chatcmpl-test",
@@ -395,7 +395,7 @@ export function chatCompletion(model: string, variants: unknown[]) {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: JSON.stringify({ variants }), refusal: null },
+          message: { role: "assistant", content: JSON.stringify(content), refusal: null },
           finish_reason: "stop",
           logprobs: null,
         },
@@ -405,6 +405,10 @@ export function chatCompletion(model: string, variants: unknown[]) {
     { status: 200, headers: { "content-type": "application/json" } },
   );
 }
+
+/** The repurposing answer: `{ variants }`. */
+export const chatCompletion = (model: string, variants: unknown[]) =>
+  chatCompletionOf(model, { variants });
 
 export const openAiError = (status: number, message: string, type: string) =>
   new Response(JSON.stringify({ error: { message, type, param: null, code: null } }), {

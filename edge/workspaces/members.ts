@@ -7,7 +7,7 @@
 import { asc, eq, gt, ne, or, type SQL } from "drizzle-orm";
 import { type Role, roleAtLeast } from "../../shared/roles";
 import { audit } from "../db/audit";
-import { calendarTokens, users, workspaceMembers } from "../db/schema";
+import { calendarTokens, followups, users, workspaceMembers } from "../db/schema";
 import type { WorkspaceScope } from "../db/scope";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError, forbidden, notFound } from "../errors";
@@ -87,8 +87,12 @@ export async function removeMember(ctx: WorkspaceContext, userId: string) {
     .delete(workspaceMembers, eq(workspaceMembers.userId, userId), anotherOwnerRemains(ctx.scope))
     .returning({ userId: workspaceMembers.userId });
   if (!removed) throw lastOwner();
-  // Their calendar feed URL dies with the membership, so joining again never revives it.
-  await ctx.scope.delete(calendarTokens, eq(calendarTokens.userId, userId));
+  // Their calendar feed URL dies with the membership, so joining again never revives it, and
+  // their follow-ups go back to nobody (reminders go to the assignee).
+  await ctx.db.batch([
+    ctx.scope.delete(calendarTokens, eq(calendarTokens.userId, userId)),
+    ctx.scope.update(followups, { assigneeId: null }, eq(followups.assigneeId, userId)),
+  ]);
   await audit(ctx.scope, {
     actorId: ctx.user?.id ?? null,
     action: leaving ? "member.left" : "member.removed",
