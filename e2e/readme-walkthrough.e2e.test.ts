@@ -93,6 +93,10 @@ describe("README walkthrough", () => {
       "/api/workspaces",
       "/invitations",
       "x-workspace-id: $PODCAST",
+      "/api/deals/capture-email",
+      "/followup",
+      "/api/followups?",
+      "/api/auth/me/calendar-token",
       "/__scheduled?cron=*/15+*+*+*+*",
     ]) {
       expect(commands, `the walkthrough shows ${step}`).toContain(step);
