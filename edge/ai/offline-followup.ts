@@ -27,30 +27,32 @@ export function templateFollowup(request: FollowupDraftRequest): { subject: stri
     const { invoice } = context;
     subject = `Invoice for ${title}`;
     lines = [
-      `I hope all is well. A quick reminder about the invoice for ${title}${context.value ? ` (${context.value})` : ""}${invoice.poNumber ? `, PO ${invoice.poNumber}` : ""}, sent on ${invoice.sentOn}.`,
+      `I hope all is well. A quick reminder about the invoice for “${title}”${context.value ? ` (${context.value})` : ""}${invoice.poNumber ? `, PO ${invoice.poNumber}` : ""}, sent on ${invoice.sentOn}.`,
       invoice.dueOn
         ? `It was due on ${invoice.dueOn} and I have not seen the payment yet. Could you let me know when it is scheduled?`
         : "Could you let me know when the payment is scheduled?",
       "Thank you!",
     ];
   } else if (context.stageKind === "open") {
-    subject = `Following up: ${title}`;
-    const waited =
+    subject = context.inThread ? `Re: ${title}` : `Following up: ${title}`;
+    const since =
       context.daysSinceContact >= 2
-        ? `I wanted to follow up on ${title}, since we last spoke ${context.daysSinceContact} days ago.`
-        : `I wanted to follow up on ${title}.`;
+        ? ` It has been ${context.daysSinceContact} days since we last spoke, so I wanted to check in.`
+        : "";
     lines = [
-      waited,
+      context.inThread
+        ? `Thank you again for your email about “${title}”.${since}`
+        : `I wanted to follow up on “${title}”.${since}`,
       context.value
-        ? `I am still very interested in working together at ${context.value}.`
-        : "I am still very interested in working together and happy to share rates and ideas.",
+        ? `I would be glad to go ahead at ${context.value}.`
+        : "I would be glad to work together and happy to share rates and ideas.",
       "Is there anything you need from me to move forward, or a good time for a quick call?",
     ];
   } else {
-    subject = `Next steps: ${title}`;
+    subject = context.inThread ? `Re: ${title}` : `Next steps: ${title}`;
     const work = pendingWork(context);
     lines = [
-      `I am checking in on ${title}.`,
+      `I am checking in on “${title}”.`,
       work
         ? `Next on my side is ${work}. Is there anything you need from me before then?`
         : "Is there anything else you need from me, or feedback on what I have delivered?",

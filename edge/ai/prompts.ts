@@ -96,6 +96,7 @@ export function followupMessages(context: FollowupContext, brandVoice?: BrandVoi
     deliverables: context.deliverables,
     unpaidInvoice: context.invoice,
     signOffName: context.creatorName,
+    repliesInSponsorsThread: context.inThread,
   };
   const user = [
     `Deal facts (JSON): ${JSON.stringify(facts)}`,

@@ -94,6 +94,8 @@ export interface FollowupContext {
   } | null;
   /** The creator's name for the sign-off, when the account has one. */
   creatorName: string | null;
+  /** The email answers the sponsor's captured thread (its subject is then "Re: …"). */
+  inThread: boolean;
 }
 
 export interface FollowupDraftRequest {

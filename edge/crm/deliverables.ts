@@ -216,7 +216,7 @@ function splitCompound(word: Word): Word[] {
  */
 export function deliverablesIn(sentence: string, dates: DateMention[]): Deliverable[] {
   const words = wordsOf(sentence).flatMap(splitCompound);
-  const found: (Deliverable & { at: number; end: number })[] = [];
+  const found: (Deliverable & { at: number; end: number; lastWord: number })[] = [];
   for (let index = 0; index < words.length; index++) {
     const word = words[index] as Word;
     const base = KINDS[word.lower];
@@ -320,6 +320,9 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
       } else break;
     }
     if (reference) continue;
+    // "an integration in your next YouTube video": the video it sits in is not a deliverable
+    // of its own — its words were already read as the integration's platform.
+    if (found.length > 0 && first <= (found.at(-1) as { lastWord: number }).lastWord) continue;
     // What follows the kind word: "vidéo YouTube dédiée", "stories on Instagram", "video (60s)".
     let last = index;
     for (let ahead = index + 1; ahead < words.length && ahead <= index + 6; ahead++) {
@@ -348,7 +351,7 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
         last = ahead + 1;
         ahead++;
       } else if (
-        !/^(?:on|in|for|of|sur|pour|auf|für|von|en|de|del|im|am|the|my|your|votre|ton|dein|deinem|deinen|tu|la|el|channel|chaîne|kanal|canal|each|chacune?|jeweils|cada)$/i.test(
+        !/^(?:on|in|for|of|sur|pour|auf|für|von|en|de|del|im|am|the|my|your|next|upcoming|votre|ton|prochaine?|dein|deinem|deinen|nächsten|tu|la|el|channel|chaîne|kanal|canal|each|chacune?|jeweils|cada)$/i.test(
           after.lower,
         )
       ) {
@@ -383,6 +386,7 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
         .replace(/[ \u00A0]*\([^)]*$/, ""),
       at: (words[first] as Word).start,
       end: (words[last] as Word).end,
+      lastWord: last,
     });
   }
   found.forEach((deliverable, position) => {
@@ -393,5 +397,5 @@ export function deliverablesIn(sentence: string, dates: DateMention[]): Delivera
     const date = after ?? before;
     if (date) deliverable.dueAt = date.value;
   });
-  return found.map(({ at: _at, end: _end, ...deliverable }) => deliverable);
+  return found.map(({ at: _at, end: _end, lastWord: _lastWord, ...deliverable }) => deliverable);
 }

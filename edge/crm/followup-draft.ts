@@ -148,6 +148,7 @@ async function dealFacts(
           }
         : null,
     creatorName: userRows[0]?.name ?? null,
+    inThread: deal.sourceThreadId !== null,
   };
   // The last activity is not in the allow-list: it can quote a sponsor's email, whose links
   // and payment details must not reach a draft.

@@ -263,7 +263,7 @@ describe("drafting with the offline provider", () => {
       sentAt: null,
       updatedAt: expect.stringMatching(ISO_UTC),
     });
-    expect(followup.subject).toContain(deal.title);
+    expect(followup.subject).toBe(`Following up: ${deal.title}`);
     expect(followup.body).toContain(deal.title);
     expect(Date.parse(followup.dueAt)).toBe(Date.parse(deal.lastActivityAt) + 3 * DAY);
     expect((await usage(owner)).creditsUsed).toBe(before);
@@ -395,6 +395,9 @@ describe("drafting with the offline provider", () => {
     expect(followup.threadId).toBe(threadId);
     expect(followup.to).toEqual({ name: "Jane Doe", email: "jane@northwindaudio.com" });
     expect(followup.body).toContain(deal.title);
+    // A reply in the thread: "Re: <subject>", and the greeting names the sender.
+    expect(followup.subject).toBe(`Re: ${deal.title}`);
+    expect(followup.body).toMatch(/^Hi Jane,/);
   });
 });
 
