@@ -25,7 +25,8 @@ export default defineConfig({
   }),
   manifest: ({ browser }) => ({
     name: "CreatorOps AI",
-    description: "Save ideas from YouTube, repurpose them for every platform, run your deals.",
+    description:
+      "Save ideas from YouTube, capture sponsors from Gmail, repurpose for every platform, run your deals.",
     // Public half of the signing key: a stable extension id (and CORS origin) across builds.
     ...(browser === "chrome"
       ? {
@@ -33,7 +34,7 @@ export default defineConfig({
         }
       : { browser_specific_settings: { gecko: { id: "extension@creatorops.ai" } } }),
     permissions: ["storage", "contextMenus", "alarms", "activeTab"],
-    host_permissions: ["https://www.youtube.com/*", apiHostPermission],
+    host_permissions: ["https://www.youtube.com/*", "https://mail.google.com/*", apiHostPermission],
     action: { default_title: "Open CreatorOps" },
     commands: {
       "save-page": {

@@ -1,6 +1,7 @@
 import type { BackgroundDefinition } from "wxt";
 import { browser } from "wxt/browser";
 import { defineBackground } from "wxt/utils/define-background";
+import { keepBadgeFresh } from "../lib/badge";
 import { listenForRetries, retryQueued } from "../lib/captures";
 import { registerHandlers } from "../lib/handlers";
 import { registerPageCapture } from "../lib/page-capture";
@@ -12,6 +13,7 @@ const background: BackgroundDefinition = defineBackground(() => {
   registerHandlers();
   registerPageCapture();
   listenForRetries();
+  keepBadgeFresh();
 
   browser.runtime.onConnect.addListener((port) => {
     const fromPanel =

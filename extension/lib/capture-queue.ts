@@ -12,7 +12,7 @@
  * Writes are serialized within the service worker, and a capture is in flight at most once.
  */
 import type { CaptureBody, CaptureKind, CaptureResult } from "./capture-kinds";
-import { CAPTURE_KINDS } from "./capture-kinds";
+import { CAPTURE_KINDS, kindSpec } from "./capture-kinds";
 import { type ErrorView, ExtensionError, errorView, fromView } from "./errors";
 import {
   captureQueueItem,
@@ -86,7 +86,7 @@ export function enqueue<K extends CaptureKind>(
   options: Pick<QueuedCaptureOf<K>, "tabId" | "queuedBy" | "apiOrigin"> & { now?: number } = {},
 ): Promise<QueuedCaptureOf<K>> {
   const now = options.now ?? Date.now();
-  const spec = CAPTURE_KINDS[kind];
+  const spec = kindSpec(kind);
   const capture: QueuedCaptureOf<K> = {
     id: crypto.randomUUID(),
     kind,

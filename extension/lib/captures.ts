@@ -6,7 +6,7 @@
 import { browser } from "wxt/browser";
 import { signedInClient, whileSignedIn } from "./account";
 import { apiClient, unwrap } from "./api";
-import { CAPTURE_KINDS, type CaptureBody, type CaptureKind } from "./capture-kinds";
+import { type CaptureBody, type CaptureKind, kindSpec } from "./capture-kinds";
 import {
   type CaptureOutcome,
   enqueue,
@@ -21,7 +21,7 @@ import {
 } from "./capture-queue";
 import { ExtensionError } from "./errors";
 import { messaging } from "./protocol";
-import { apiOriginItem, sessionItem } from "./storage";
+import { apiOriginItem, type QueuedCapture, sessionItem } from "./storage";
 
 /**
  * One attempt at a capture's route (the kinds table), in the workspace it was captured for,
@@ -38,8 +38,8 @@ export const post: Post = async (capture) => {
     throw new ExtensionError(OTHER_API, `Queued for ${capture.apiOrigin}`, 0);
   }
   const client = apiClient(origin, { token: session.token, workspaceId: capture.workspaceId });
-  const spec = CAPTURE_KINDS[capture.kind];
-  const answer = await whileSignedIn(
+  const spec = kindSpec(capture.kind);
+  const answer: unknown = await whileSignedIn(
     unwrap(spec.post(client, capture.body, capture.idempotencyKey)),
   );
   return { kind: capture.kind, subject: capture.subject, ...spec.describe(answer) };
@@ -84,7 +84,7 @@ export async function capture<K extends CaptureKind>(
     queuedBy: { userId: session.user.id, email: session.user.email },
     apiOrigin: origin,
   });
-  const settlement = await send(queued, post);
+  const settlement = await send(queued as QueuedCapture, post);
   announce(settlement);
   // The API answered: older captures that wait may go too. Else the alarm keeps this one.
   if (settlement.outcome.state === "saved") void retryQueued();

@@ -14,6 +14,7 @@ import type {
   RepurposeOutcome,
   UpdateContentInput,
 } from "../../shared/content";
+import type { CaptureEmailInput } from "../../shared/crm";
 import type { RepurposeStreamEvent } from "../../shared/repurpose-stream";
 import type { Answer, ApiClient } from "./api";
 import type { CaptureResult } from "./capture-kinds";
@@ -23,6 +24,8 @@ import type { QueuedCapture } from "./storage";
 
 type Api = ApiClient["api"];
 type ContentRoute = Api["content"][":id"];
+type DealRoute = Api["deals"][":id"];
+type FollowupRoute = Api["followups"][":id"];
 type VariantRoute = ContentRoute["variants"][":variantId"];
 
 export type Workspace = Answer<Api["auth"]["me"]["$get"]>["workspaces"][number];
@@ -46,6 +49,17 @@ export interface VideoState {
   queued: boolean;
 }
 
+/** What the Gmail button shows for one message before anyone clicks. */
+export interface EmailState {
+  signedIn: boolean;
+  /** The live deal made from this very message ("In pipeline ✓"). */
+  deal: { id: string; title: string } | null;
+  /** The deal of the message's conversation, which a capture adds this message to by default. */
+  threadDeal: { id: string; title: string } | null;
+  /** A capture of this message is waiting in the offline queue. */
+  queued: boolean;
+}
+
 export type { CaptureOutcome, CaptureResult };
 
 export interface ProtocolMap {
@@ -54,6 +68,15 @@ export interface ProtocolMap {
   saveVideo(body: CreateContentInput): Result<CaptureOutcome>;
   /** Saves if needed, then opens the side panel on the item with repurposing started. */
   repurposeVideo(body: CreateContentInput): Result<CaptureOutcome>;
+
+  /** Gmail: the state of one open message (by its legacy id) and of its conversation. */
+  emailState(about: { messageId: string; threadId: string | null }): Result<EmailState>;
+  /** Gmail: "Capture sponsor" (through the offline queue); `newDeal` leaves the thread's deal. */
+  captureEmail(body: CaptureEmailInput): Result<CaptureOutcome>;
+  /** Gmail: opens the side panel on a deal (the page's "Open in side panel"). */
+  openDeal(about: { messageId: string; dealId: string }): Result<void>;
+  /** Gmail: a selector found nothing (Gmail changed); counted for the options page. */
+  selectorMiss(report: { parts: string[] }): Result<void>;
 
   // ── background → a tab's content script ──
   captureLanded(landed: CaptureResult): void;
@@ -82,6 +105,35 @@ export interface ProtocolMap {
   captures(): Result<QueuedCapture[]>;
   retryCaptures(): Result<QueuedCapture[]>;
   discardCapture(captureId: string): Result<QueuedCapture[]>;
+  /** Selector misses counted on Gmail, by part, since the extension was installed. */
+  selectorMisses(): Result<Record<string, number>>;
+
+  // ── deals and follow-ups (side panel) ──
+  pipeline(): Result<Answer<Api["deals"]["pipeline"]["$get"]>>;
+  stages(): Result<Answer<Api["deals"]["stages"]["$get"]>>;
+  listDeals(
+    query: InferRequestType<Api["deals"]["$get"]>["query"],
+  ): Result<Answer<Api["deals"]["$get"]>>;
+  getDeal(dealId: string): Result<Answer<DealRoute["$get"]>>;
+  updateDeal(update: {
+    dealId: string;
+    changes: InferRequestType<DealRoute["$put"]>["json"];
+  }): Result<Answer<DealRoute["$put"]>>;
+  dealActivities(dealId: string): Result<Answer<DealRoute["activities"]["$get"]>>;
+  addDealNote(note: {
+    dealId: string;
+    body: string;
+  }): Result<Answer<DealRoute["activities"]["$post"]>>;
+  draftFollowup(dealId: string): Result<Answer<DealRoute["followup"]["$post"]>>;
+  listFollowups(
+    query: InferRequestType<Api["followups"]["$get"]>["query"],
+  ): Result<Answer<Api["followups"]["$get"]>>;
+  updateFollowup(update: {
+    followupId: string;
+    changes: InferRequestType<FollowupRoute["$patch"]>["json"];
+  }): Result<Answer<FollowupRoute["$patch"]>>;
+  /** The last Gmail capture's result, for the top of the deals view. */
+  lastEmailCapture(): Result<CaptureResult | null>;
 }
 
 /** The messages the background answers (with a Result), and their data and answers. */
@@ -98,6 +150,11 @@ export type ContentItem = ContentPage["items"][number];
 export type ContentDetail = ValueOf<"getContent">;
 export type Variant = ValueOf<"updateVariant">;
 export type Usage = ValueOf<"usage">;
+export type Pipeline = ValueOf<"pipeline">;
+export type DealPage = ValueOf<"listDeals">;
+export type DealDetail = ValueOf<"getDeal">;
+export type FollowupPage = ValueOf<"listFollowups">;
+export type FollowupItem = FollowupPage["items"][number];
 
 export const messaging = defineExtensionMessaging<ProtocolMap>();
 

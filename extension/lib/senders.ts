@@ -54,7 +54,7 @@ export function isSiteTab(
 export function tabShows(sender: Sender, site: Site, subject: string | null | undefined): boolean {
   if (!subject) return true;
   try {
-    return site.subjectOf(new URL(sender.tab?.url ?? sender.url ?? "")) === subject;
+    return site.shows(new URL(sender.tab?.url ?? sender.url ?? ""), subject);
   } catch {
     return false;
   }

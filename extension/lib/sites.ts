@@ -1,30 +1,39 @@
 /**
  * The sites the extension works inside, and what one of their tabs shows. A page message
  * (sent by a content script) is accepted only from a tab of the site its handler names, and
- * only about the thing that tab shows: a YouTube tab speaks for its own video. A new site
- * (Gmail next: the open message) is one row here plus its selectors.
+ * only about what that tab shows: a YouTube tab speaks for its own video, a Gmail tab for the
+ * messages of the conversation it has open. A new site is one row here plus its selectors.
  */
+import { gmailThreadFromHash } from "../selectors/gmail";
 import { youtubePage } from "../selectors/youtube";
 
 export interface Site {
   /** Host names its content script runs on (the entrypoint's `matches` say the same). */
   hostnames: readonly string[];
-  /**
-   * What a tab of this site shows, as a subject page messages can be about (`youtube:<id>`),
-   * or null where it shows nothing one can capture.
-   */
-  subjectOf(url: URL): string | null;
+  /** True when a tab at `url` shows `subject` (`youtube:<id>`, `gmail:<message id>`). */
+  shows(url: URL, subject: string): boolean;
 }
 
 /** The subject of a YouTube video: what its Save button, queue entry and tab agree on. */
 export const youtubeSubject = (videoId: string) => `youtube:${videoId}`;
 
+/** The subject of a Gmail message, by its legacy message id (selectors/gmail.ts). */
+export const gmailSubject = (messageId: string) => `gmail:${messageId}`;
+
 export const SITES = {
   youtube: {
     hostnames: ["www.youtube.com"],
-    subjectOf(url) {
+    shows(url, subject) {
       const page = youtubePage(url);
-      return page ? youtubeSubject(page.videoId) : null;
+      return page !== null && youtubeSubject(page.videoId) === subject;
+    },
+  },
+  gmail: {
+    hostnames: ["mail.google.com"],
+    // Gmail's address names the conversation by a token of its own, not by a message id: a tab
+    // speaks for a message only while it has a conversation open (the button is inside it).
+    shows(url, subject) {
+      return subject.startsWith("gmail:") && gmailThreadFromHash(url) !== null;
     },
   },
 } satisfies Record<string, Site>;

@@ -4,7 +4,13 @@
  */
 import { storage } from "wxt/utils/storage";
 import type { CreateContentInput } from "../../shared/content";
-import { CAPTURE_KINDS, type CaptureBody, type CaptureKind } from "./capture-kinds";
+import {
+  CAPTURE_KINDS,
+  type CaptureBody,
+  type CaptureKind,
+  type CaptureResult,
+  kindSpec,
+} from "./capture-kinds";
 import type { ErrorView } from "./errors";
 import type { Workspace } from "./protocol";
 
@@ -99,9 +105,9 @@ export function readCapture(entry: unknown): QueuedCapture | null {
   const kind = entry.kind ?? "content";
   const spec =
     typeof kind === "string" && Object.hasOwn(CAPTURE_KINDS, kind)
-      ? CAPTURE_KINDS[kind as CaptureKind]
+      ? kindSpec(kind as CaptureKind)
       : undefined;
-  const body = entry.body as CreateContentInput;
+  const body: unknown = entry.body;
   const title = isText(entry.title) ? entry.title : spec && describe(() => spec.title(body));
   const subject =
     typeof entry.subject === "string" || entry.subject === null
@@ -174,3 +180,28 @@ export interface PanelFocus {
 export const panelFocusItem = storage.defineItem<PanelFocus | null>("local:panelFocus", {
   fallback: null,
 });
+
+/** The deal the side panel should open on (Gmail's "Open in side panel"); like panelFocus. */
+export interface PanelDealFocus {
+  dealId: string;
+  nonce: string;
+}
+export const panelDealFocusItem = storage.defineItem<PanelDealFocus | null>(
+  "local:panelDealFocus",
+  { fallback: null },
+);
+
+/**
+ * Gmail selector misses by part (`message-id`, `subject`, …): a count that rises means Gmail
+ * changed its page; the options page shows it. Nothing of the page is kept.
+ */
+export const selectorMissesItem = storage.defineItem<Record<string, number>>(
+  "local:selectorMisses",
+  { fallback: {} },
+);
+
+/** The last Gmail capture that landed, for the top of the side panel's deals view. */
+export const lastEmailCaptureItem = storage.defineItem<CaptureResult | null>(
+  "local:lastEmailCapture",
+  { fallback: null },
+);

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
 import { explain } from "../lib/errors";
 import { DEFAULT_API_ORIGIN } from "../lib/storage";
@@ -7,8 +7,8 @@ import { Field } from "./Field";
 
 type Outcome = { tone: "ok" | "error"; text: string };
 
-/** The options page: which CreatorOps API the extension talks to. */
-export function ApiSettings() {
+/** The options page: which CreatorOps API the extension talks to, then `children` (more cards). */
+export function ApiSettings({ children }: { children?: ReactNode }) {
   const [origin, setOrigin] = useState("");
   const [loaded, setLoaded] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -80,6 +80,7 @@ export function ApiSettings() {
           ) : null}
         </div>
       </form>
+      {children}
     </main>
   );
 }

@@ -1,7 +1,15 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { ContentItem, SessionView } from "../lib/protocol";
-import { captureQueueItem, type PanelFocus, panelFocusItem, readStoredQueue } from "../lib/storage";
+import {
+  captureQueueItem,
+  type PanelDealFocus,
+  type PanelFocus,
+  panelDealFocusItem,
+  panelFocusItem,
+  readStoredQueue,
+} from "../lib/storage";
 import { AccountBar } from "./AccountBar";
+import type { OpenDeal } from "./Deals";
 import { IdeasList } from "./IdeasList";
 import { PendingCaptures } from "./PendingCaptures";
 import { PanelContext, type PanelContextValue } from "./panel-context";
@@ -9,10 +17,16 @@ import { QuickCapture } from "./QuickCapture";
 import { useOnline, useStoredValue } from "./storage-hooks";
 import { UsageMeter } from "./UsageMeter";
 import { useIdeas } from "./use-ideas";
+import { panelIdOf, tabIdOf, VIEWS, type View, ViewTabs } from "./ViewTabs";
 
 // The detail view (status, repurposing, platform previews and rules) loads on first open.
 const IdeaDetail = lazy(() =>
   import("./IdeaDetail").then((module) => ({ default: module.IdeaDetail })),
+);
+// Deals and follow-ups load when their tab is first chosen: the panel's first screen stays small.
+const Deals = lazy(() => import("./Deals").then((module) => ({ default: module.Deals })));
+const Followups = lazy(() =>
+  import("./Followups").then((module) => ({ default: module.Followups })),
 );
 
 interface Props {
@@ -42,7 +56,7 @@ export function SignedInPanel(props: Props) {
         <WorkspaceView key={props.session.workspaceId} creditsKey={creditsKey} />
       ) : (
         <main className="panel-main">
-          <p className="empty muted">Choose a workspace above to see its ideas.</p>
+          <p className="empty muted">Choose a workspace above to see its ideas and deals.</p>
         </main>
       )}
     </PanelContext.Provider>
@@ -55,8 +69,11 @@ function WorkspaceView({ creditsKey }: { creditsKey: number }) {
   // Read entry by entry: a damaged or newer version's entry never blanks the panel.
   const stored = useStoredValue(captureQueueItem);
   const captures = useMemo(() => readStoredQueue(stored), [stored]);
+  const [view, setView] = useState<View>("ideas");
   const [open, setOpen] = useState<OpenItem | null>(null);
+  const [openDeal, setOpenDeal] = useState<OpenDeal | null>(null);
   const [returnFocusTo, setReturnFocusTo] = useState<string | null>(null);
+  const idPrefix = useId();
   const { refresh, replaceItem } = ideas;
 
   // A shorter queue means a capture landed (or was discarded): the list catches up.
@@ -71,6 +88,7 @@ function WorkspaceView({ creditsKey }: { creditsKey: number }) {
   useEffect(() => {
     const focus = (request: PanelFocus | null) => {
       if (!request) return;
+      setView("ideas");
       setOpen({
         contentId: request.contentId,
         autoRepurpose: request.repurpose,
@@ -82,6 +100,24 @@ function WorkspaceView({ creditsKey }: { creditsKey: number }) {
     return panelFocusItem.watch(focus);
   }, []);
 
+  // Gmail's "Open in side panel" asks for a deal the same way; each request is handled once.
+  useEffect(() => {
+    const focus = (request: PanelDealFocus | null) => {
+      if (!request) return;
+      setView("deals");
+      setOpenDeal({ dealId: request.dealId, nonce: request.nonce });
+      void panelDealFocusItem.setValue(null);
+    };
+    void panelDealFocusItem.getValue().then(focus);
+    return panelDealFocusItem.watch(focus);
+  }, []);
+
+  const showDeal = useCallback((dealId: string) => {
+    setView("deals");
+    setOpenDeal({ dealId, nonce: crypto.randomUUID() });
+  }, []);
+  const closeDeal = useCallback(() => setOpenDeal(null), []);
+
   const openRef = useRef(open);
   openRef.current = open;
   const back = useCallback(() => {
@@ -92,6 +128,47 @@ function WorkspaceView({ creditsKey }: { creditsKey: number }) {
 
   const changed = useCallback((item: ContentItem) => replaceItem(item), [replaceItem]);
 
+  const loading = (what: string) => (
+    <p className="muted" role="status">
+      Opening {what}…
+    </p>
+  );
+  const ideasView = open ? (
+    <Suspense fallback={loading("the idea")}>
+      <IdeaDetail
+        key={`${open.contentId}:${open.nonce}`}
+        contentId={open.contentId}
+        autoRepurpose={open.autoRepurpose}
+        onBack={back}
+        onChanged={changed}
+      />
+    </Suspense>
+  ) : (
+    <>
+      <QuickCapture onSaved={refresh} />
+      <PendingCaptures captures={captures} />
+      <IdeasList
+        ideas={ideas}
+        returnFocusTo={returnFocusTo}
+        onOpen={(contentId) =>
+          setOpen({ contentId, autoRepurpose: false, nonce: crypto.randomUUID() })
+        }
+      />
+    </>
+  );
+  const current =
+    view === "ideas" ? (
+      ideasView
+    ) : view === "deals" ? (
+      <Suspense fallback={loading("deals")}>
+        <Deals open={openDeal} onOpen={showDeal} onClose={closeDeal} />
+      </Suspense>
+    ) : (
+      <Suspense fallback={loading("follow-ups")}>
+        <Followups onOpenDeal={showDeal} />
+      </Suspense>
+    );
+
   return (
     <main className="panel-main">
       {online ? null : (
@@ -100,35 +177,20 @@ function WorkspaceView({ creditsKey }: { creditsKey: number }) {
         </p>
       )}
       <UsageMeter refreshKey={creditsKey} />
-      {open ? (
-        <Suspense
-          fallback={
-            <p className="muted" role="status">
-              Opening…
-            </p>
-          }
+      <ViewTabs view={view} onView={setView} idPrefix={idPrefix} />
+      {VIEWS.map((candidate) => (
+        // Only the chosen view is rendered: the others' Escape handlers and requests stay off.
+        <div
+          key={candidate}
+          role="tabpanel"
+          id={panelIdOf(idPrefix, candidate)}
+          aria-labelledby={tabIdOf(idPrefix, candidate)}
+          hidden={candidate !== view}
+          className="view-panel"
         >
-          <IdeaDetail
-            key={`${open.contentId}:${open.nonce}`}
-            contentId={open.contentId}
-            autoRepurpose={open.autoRepurpose}
-            onBack={back}
-            onChanged={changed}
-          />
-        </Suspense>
-      ) : (
-        <>
-          <QuickCapture onSaved={refresh} />
-          <PendingCaptures captures={captures} />
-          <IdeasList
-            ideas={ideas}
-            returnFocusTo={returnFocusTo}
-            onOpen={(contentId) =>
-              setOpen({ contentId, autoRepurpose: false, nonce: crypto.randomUUID() })
-            }
-          />
-        </>
-      )}
+          {candidate === view ? current : null}
+        </div>
+      ))}
     </main>
   );
 }

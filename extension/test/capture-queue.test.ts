@@ -48,7 +48,7 @@ function fakeApi() {
       item = {
         kind: capture.kind,
         id: `cnt_${items.size + 1}`,
-        title: capture.body.title,
+        title: (capture.body as { title: string }).title,
         subject: capture.subject,
       };
       items.set(capture.idempotencyKey, item);
@@ -187,7 +187,12 @@ describe("capture queue", () => {
     const slowPost = async (capture: QueuedCapture): Promise<CaptureResult> => {
       calls++;
       await gate;
-      return { kind: "content", id: "cnt_1", title: capture.body.title, subject: null };
+      return {
+        kind: "content",
+        id: "cnt_1",
+        title: (capture.body as { title: string }).title,
+        subject: null,
+      };
     };
     await enqueue("content", video("aaaaaaaaaaa"), "ws_1", { now: T0 });
     const first = sendDue(slowPost, () => T0);

@@ -56,6 +56,7 @@ describe("handler registry", () => {
       "account",
       "captures",
       "content",
+      "deals",
     ]);
   });
 
@@ -150,6 +151,67 @@ describe("sender checks", () => {
     await expect(answer(failing, undefined, panelPage, self)).resolves.toEqual({
       ok: false,
       error: { code: "QUOTA_EXCEEDED", message: "Out of credits", status: 402 },
+    });
+  });
+});
+
+describe("Gmail's page messages", () => {
+  const conversation = "https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWDsKcVqNrTbwnlHCBHmzQpv";
+  const gmailTab: Sender = {
+    id: "ours",
+    url: "https://mail.google.com/mail/u/0/",
+    tab: { id: 5, url: conversation },
+    frameId: 0,
+  };
+  const about = { messageId: "18c5a2b3c4d5e6f7", threadId: "18c5a2b3c4d5e6f0" };
+  const email = {
+    messageId: about.messageId,
+    threadId: about.threadId,
+    subject: "Sponsorship",
+    from: { email: "jane@northwindaudio.com" },
+    to: [{ email: "sam@creator.example" }],
+    date: "2026-11-30T09:00:00.000Z",
+    bodyText: "Our budget is $2,500.",
+  };
+
+  it("are accepted only from a Gmail tab with a conversation open", async () => {
+    await expect(answer(handlerOf("emailState"), about, gmailTab, self)).resolves.toEqual({
+      ok: true,
+      value: { signedIn: false, deal: null, threadDeal: null, queued: false },
+    });
+    const inbox = { ...gmailTab, tab: { id: 5, url: "https://mail.google.com/mail/u/0/#inbox" } };
+    expect(answer(handlerOf("emailState"), about, inbox, self)).toEqual(REFUSED);
+    expect(answer(handlerOf("captureEmail"), email, youtubeTab, self)).toEqual(REFUSED);
+    expect(answer(handlerOf("openDeal"), { ...about, dealId: "deal_1" }, panelPage, self)).toEqual(
+      REFUSED,
+    );
+    expect(answer(handlerOf("captureEmail"), email, { ...gmailTab, frameId: 3 }, self)).toEqual(
+      REFUSED,
+    );
+    // Without a message id there is nothing the tab can be said to show.
+    expect(
+      answer(
+        handlerOf("captureEmail"),
+        { ...email, messageId: undefined } as never,
+        gmailTab,
+        self,
+      ),
+    ).toEqual(REFUSED);
+    // The deals panel's messages come from our pages only.
+    expect(answer(handlerOf("listFollowups"), {}, gmailTab, self)).toEqual(REFUSED);
+  });
+
+  it("count selector misses by part, ignoring parts they do not know", async () => {
+    await answer(
+      handlerOf("selectorMiss"),
+      { parts: ["subject", "body", "subject"] },
+      gmailTab,
+      self,
+    );
+    await answer(handlerOf("selectorMiss"), { parts: ["subject", "<script>"] }, gmailTab, self);
+    await expect(answer(handlerOf("selectorMisses"), undefined, panelPage, self)).resolves.toEqual({
+      ok: true,
+      value: { subject: 2, body: 1 },
     });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isExtensionPage, isSiteTab, type Sender, tabShows } from "../lib/senders";
-import { SITES, youtubeSubject } from "../lib/sites";
+import { gmailSubject, SITES, youtubeSubject } from "../lib/sites";
 
 const self = { runtimeId: "ours", pagesBase: "chrome-extension://ours/" };
 const watch = "https://www.youtube.com/watch?v=dQw4w9WgXcQ";
@@ -63,5 +63,37 @@ describe("message senders", () => {
     };
     expect(tabShowsVideo(navigated, "nextVideo01")).toBe(true);
     expect(tabShowsVideo(navigated, "dQw4w9WgXcQ")).toBe(false);
+  });
+
+  it("lets a Gmail tab speak for messages only while it has a conversation open", () => {
+    const gmailTab = (url: string): Sender => ({
+      id: "ours",
+      url,
+      tab: { id: 4, url },
+      frameId: 0,
+    });
+    const conversation = "https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWDsKcVqNrTbwnlHCBHmzQpv";
+    const subject = gmailSubject("18c5a2b3c4d5e6f7");
+    expect(isSiteTab(gmailTab(conversation), self, SITES.gmail)).toBe(true);
+    expect(tabShows(gmailTab(conversation), SITES.gmail, subject)).toBe(true);
+    // A list view shows no message; another site's subject is never Gmail's.
+    expect(
+      tabShows(gmailTab("https://mail.google.com/mail/u/0/#inbox"), SITES.gmail, subject),
+    ).toBe(false);
+    expect(tabShows(gmailTab(conversation), SITES.gmail, youtubeSubject("dQw4w9WgXcQ"))).toBe(
+      false,
+    );
+    // A YouTube tab is not a Gmail tab, nor is a look-alike host or a frame inside Gmail.
+    expect(
+      isSiteTab({ id: "ours", url: watch, tab: { id: 3 }, frameId: 0 }, self, SITES.gmail),
+    ).toBe(false);
+    expect(
+      isSiteTab(
+        gmailTab("https://mail.google.com.evil.example/mail/u/0/#inbox/x"),
+        self,
+        SITES.gmail,
+      ),
+    ).toBe(false);
+    expect(isSiteTab({ ...gmailTab(conversation), frameId: 2 }, self, SITES.gmail)).toBe(false);
   });
 });

@@ -1,8 +1,11 @@
 /**
  * How the clients show things: dates and relative times, counts. Shared by the
  * extension's side panel and the dashboard. Pure (no DOM, no browser or Workers APIs) and free
- * of runtime imports from shared/ (which pull in zod), so a first screen stays small.
+ * of runtime imports from shared/ that pull in zod, so a first screen stays small (currency.ts
+ * is plain tables).
  */
+import { majorUnits, minorUnitDigits } from "../currency";
+
 export interface CharCount {
   count: number;
   limit: number;
@@ -101,4 +104,24 @@ export function handleFromEmail(email: string): string {
 /** "3 times", "1 time" */
 export function timesText(count: number): string {
   return `${count} ${count === 1 ? "time" : "times"}`;
+}
+
+/**
+ * An amount in ISO 4217 minor units as the reader's locale writes money: 250000 USD →
+ * "$2,500" (en-US), 150000 EUR → "1.500 €" (de); decimals only when there are any. Uses the
+ * ISO digits (shared/currency.ts), not the runtime's display digits.
+ */
+export function formatMoney(valueMinor: number, currency: string, locale?: string): string {
+  const major = majorUnits(valueMinor, currency);
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: Number.isInteger(major) ? 0 : minorUnitDigits(currency),
+      maximumFractionDigits: minorUnitDigits(currency),
+    }).format(major);
+  } catch {
+    // A code the runtime does not know: the number and the code.
+    return `${major.toLocaleString(locale)} ${currency}`;
+  }
 }

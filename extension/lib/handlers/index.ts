@@ -1,6 +1,6 @@
 /**
  * Every background message handler, by domain, registered from this one list. A new domain
- * (deals, next) is one file plus one line here; a new message is one line in protocol.ts,
+ * is one file plus one line here; a new message is one line in protocol.ts,
  * one in ANSWERED and one handler.
  */
 import { type Asked, messaging } from "../protocol";
@@ -8,9 +8,10 @@ import { extensionSelf, type Sender } from "../senders";
 import { account } from "./account";
 import { captures } from "./captures";
 import { content } from "./content";
+import { deals } from "./deals";
 import { answer, type Handler, type HandlerDomain } from "./define";
 
-export const HANDLER_DOMAINS: readonly HandlerDomain[] = [account, captures, content];
+export const HANDLER_DOMAINS: readonly HandlerDomain[] = [account, captures, content, deals];
 
 /** Every message the background answers; the type below keeps it to the protocol's. */
 export const ANSWERED = [
@@ -31,6 +32,22 @@ export const ANSWERED = [
   "captures",
   "retryCaptures",
   "discardCapture",
+  "emailState",
+  "captureEmail",
+  "openDeal",
+  "selectorMiss",
+  "selectorMisses",
+  "lastEmailCapture",
+  "pipeline",
+  "stages",
+  "listDeals",
+  "getDeal",
+  "updateDeal",
+  "dealActivities",
+  "addDealNote",
+  "draftFollowup",
+  "listFollowups",
+  "updateFollowup",
 ] as const satisfies readonly Asked[];
 type Unlisted = Exclude<Asked, (typeof ANSWERED)[number]>;
 // A message added to the protocol and not to ANSWERED fails to compile here.

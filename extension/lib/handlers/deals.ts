@@ -1,0 +1,200 @@
+/**
+ * Deal messages: the Gmail button's (a message's state, "Capture sponsor", "Open in side
+ * panel", selector misses) and the side panel's deals and follow-ups. Every change to a
+ * follow-up refreshes the toolbar badge (badge.ts).
+ */
+import type { CaptureEmailInput } from "../../../shared/crm";
+import { signedInClient, whileSignedIn } from "../account";
+import { unwrap } from "../api";
+import { refreshBadge } from "../badge";
+import { readQueue } from "../capture-queue";
+import { capture } from "../captures";
+import { ExtensionError } from "../errors";
+import { openPanel } from "../panel";
+import type { EmailState } from "../protocol";
+import { gmailSubject } from "../sites";
+import {
+  lastEmailCaptureItem,
+  panelDealFocusItem,
+  selectorMissesItem,
+  sessionItem,
+} from "../storage";
+import type { HandlerDomain } from "./define";
+
+/** The message a page message is about; null (refused) when it names none. */
+const aboutMessage = (data: { messageId?: unknown } | null | undefined) =>
+  typeof data?.messageId === "string" && /^[0-9a-f]{6,40}$/i.test(data.messageId)
+    ? gmailSubject(data.messageId)
+    : null;
+
+/** Parts a Gmail selector can miss (selectors/gmail.ts GmailMiss); anything else is ignored. */
+const MISS_PARTS = new Set(["message-id", "subject", "sender", "date", "body", "action-area"]);
+
+async function emailState(about: { messageId: string; threadId: string | null }) {
+  const signedOut: EmailState = { signedIn: false, deal: null, threadDeal: null, queued: false };
+  const session = await sessionItem.getValue();
+  if (!session) return signedOut;
+  const subject = gmailSubject(about.messageId);
+  const queued = (await readQueue()).some(
+    (entry) =>
+      entry.state === "pending" &&
+      entry.subject === subject &&
+      (!entry.queuedBy || entry.queuedBy.userId === session.user.id),
+  );
+  try {
+    const { client } = await signedInClient();
+    const first = (query: { sourceMessageId: string } | { sourceThreadId: string }) =>
+      whileSignedIn(unwrap(client.api.deals.$get({ query: { ...query, limit: "1" } }))).then(
+        (page) => page.items[0],
+      );
+    const [deal, threadDeal] = await Promise.all([
+      first({ sourceMessageId: about.messageId }),
+      about.threadId ? first({ sourceThreadId: about.threadId }) : undefined,
+    ]);
+    const brief = (found: { id: string; title: string } | undefined) =>
+      found ? { id: found.id, title: found.title } : null;
+    return { signedIn: true, deal: brief(deal), threadDeal: brief(threadDeal), queued };
+  } catch (error) {
+    if (error instanceof ExtensionError && error.code === "SIGNED_OUT") return signedOut;
+    // Unknown while offline: the plain button; capturing will queue.
+    return { signedIn: true, deal: null, threadDeal: null, queued };
+  }
+}
+
+async function captureEmail(body: CaptureEmailInput, tabId: number) {
+  const outcome = await capture("sponsorEmail", body, { tabId });
+  if (outcome.state === "saved") await lastEmailCaptureItem.setValue(outcome.result);
+  return outcome;
+}
+
+/** Opens the panel at once (inside the click's gesture), then tells it which deal. */
+async function openDeal(dealId: string, opened: Promise<void>) {
+  await panelDealFocusItem.setValue({ dealId, nonce: crypto.randomUUID() });
+  await opened;
+}
+
+async function countMisses(parts: string[]) {
+  const known = parts.filter((part) => MISS_PARTS.has(part));
+  if (known.length === 0) return;
+  const counts = { ...(await selectorMissesItem.getValue()) };
+  for (const part of new Set(known)) counts[part] = (counts[part] ?? 0) + 1;
+  await selectorMissesItem.setValue(counts);
+}
+
+/** A panel call with the signed-in client; follow-up changes refresh the badge after. */
+async function withClient<T>(
+  call: (client: Awaited<ReturnType<typeof signedInClient>>["client"]) => Promise<T>,
+) {
+  const { client } = await signedInClient();
+  return whileSignedIn(call(client));
+}
+
+export const deals: HandlerDomain = {
+  name: "deals",
+  handlers: {
+    emailState: {
+      from: "page",
+      site: "gmail",
+      about: aboutMessage,
+      handle: emailState,
+    },
+    captureEmail: {
+      from: "page",
+      site: "gmail",
+      about: aboutMessage,
+      handle: (body, tab) => captureEmail(body, tab.id),
+    },
+    openDeal: {
+      from: "page",
+      site: "gmail",
+      about: aboutMessage,
+      // Not async: opening the panel must happen before any await, inside the click's gesture.
+      handle: ({ dealId }, tab) => openDeal(dealId, openPanel(tab.id)),
+    },
+    selectorMiss: {
+      from: "page",
+      site: "gmail",
+      // About the page as a whole: any open conversation's tab may report one.
+      about: () => gmailSubject("page"),
+      handle: ({ parts }) => countMisses(parts),
+    },
+    selectorMisses: { from: "panel", handle: () => selectorMissesItem.getValue() },
+    lastEmailCapture: { from: "panel", handle: () => lastEmailCaptureItem.getValue() },
+
+    pipeline: {
+      from: "panel",
+      handle: () => withClient((client) => unwrap(client.api.deals.pipeline.$get())),
+    },
+    stages: {
+      from: "panel",
+      handle: () => withClient((client) => unwrap(client.api.deals.stages.$get())),
+    },
+    listDeals: {
+      from: "panel",
+      handle: (query) => withClient((client) => unwrap(client.api.deals.$get({ query }))),
+    },
+    getDeal: {
+      from: "panel",
+      handle: (dealId) =>
+        withClient((client) => unwrap(client.api.deals[":id"].$get({ param: { id: dealId } }))),
+    },
+    updateDeal: {
+      from: "panel",
+      async handle({ dealId, changes }) {
+        const deal = await withClient((client) =>
+          unwrap(client.api.deals[":id"].$put({ param: { id: dealId }, json: changes })),
+        );
+        // A deal moved to paid or lost cancels its follow-ups: the count may change.
+        void refreshBadge();
+        return deal;
+      },
+    },
+    dealActivities: {
+      from: "panel",
+      handle: (dealId) =>
+        withClient((client) =>
+          unwrap(client.api.deals[":id"].activities.$get({ param: { id: dealId }, query: {} })),
+        ),
+    },
+    addDealNote: {
+      from: "panel",
+      handle: ({ dealId, body }) =>
+        withClient((client) =>
+          unwrap(
+            client.api.deals[":id"].activities.$post({ param: { id: dealId }, json: { body } }),
+          ),
+        ),
+    },
+    draftFollowup: {
+      from: "panel",
+      async handle(dealId) {
+        const drafted = await withClient((client) =>
+          unwrap(
+            client.api.deals[":id"].followup.$post({
+              param: { id: dealId },
+              json: {},
+              // The panel's button is disabled while it drafts; a key per click guards retries.
+              header: { "idempotency-key": crypto.randomUUID() },
+            }),
+          ),
+        );
+        void refreshBadge();
+        return drafted;
+      },
+    },
+    listFollowups: {
+      from: "panel",
+      handle: (query) => withClient((client) => unwrap(client.api.followups.$get({ query }))),
+    },
+    updateFollowup: {
+      from: "panel",
+      async handle({ followupId, changes }) {
+        const followup = await withClient((client) =>
+          unwrap(client.api.followups[":id"].$patch({ param: { id: followupId }, json: changes })),
+        );
+        void refreshBadge();
+        return followup;
+      },
+    },
+  },
+};

@@ -1,0 +1,482 @@
+/**
+ * Every Gmail selector the extension uses, with the extraction built on them. Gmail's DOM is not
+ * an API: its class names are minified and change without notice, so each field lists selectors
+ * newest layout first and a miss falls through to the next. Everything here is a pure function
+ * over DOM nodes (no observers, no timers, no writes); the Gmail feature decides when to call it.
+ * Tested against fixtures that follow the real page structure (extension/test/fixtures/gmail-*).
+ */
+import type { CaptureEmailInput } from "../../shared/crm";
+
+export const GMAIL = {
+  /** The view that holds the thread list or the open conversation. */
+  main: ['div[role="main"]', "div.aeF"],
+  /**
+   * An expanded message of a conversation. Collapsed ones (`div.kv` / `div.kQ` rows) carry ids
+   * and a sender too but no body: they are never open messages. The list item fallback holds a
+   * whole message, so every per-message selector below still works inside it.
+   */
+  openMessage: ["div.adn", 'div[role="listitem"][aria-expanded="true"]'],
+  /** A collapsed message row in a conversation (not captured; listed for the feature's needs). */
+  collapsedMessage: ["div.kv", "div.kQ"],
+  /** Where a message's ids sit: on the message container itself or an element inside it. */
+  messageIdHost: ["[data-legacy-message-id]", "[data-message-id]"],
+  /** The conversation's subject; it carries the thread ids. */
+  subject: ["h2.hP", "h2[data-legacy-thread-id]", "div.ha h2"],
+  /** The message header (sender, recipients, date, Gmail's own buttons). */
+  header: ["div.gE.iv.gt", "table.cf.gJ"],
+  sender: ["span.gD[email]", "h3.iw span[email]", "div.gE span[email][name]"],
+  /** Recipients in the header summary ("to me, Jordan"): to and cc together. */
+  recipients: ["span.g2[email]", "span[email]"],
+  /** The "Show details" table: one row per field, a label cell and a value cell. */
+  recipientDetails: {
+    row: ["table.ajC tr", "div.ajA tr"],
+    label: ["td.gG", "td:first-child"],
+    value: ["td.gL", "td:last-child"],
+  },
+  /** The full date and time sit in the title attribute; the text is "9:00 AM (2 hours ago)". */
+  date: ["span.g3[title]", "td.gH span[title]", "div.gK span[title]"],
+  body: ["div.a3s.aiL", "div.a3s", "div.ii.gt"],
+  /** Beside Gmail's reply / more buttons in the header; else the header row itself. */
+  actionArea: ["td.acX", "td.gH.bAm", "table.cf.gJ", "div.gE.iv.gt"],
+} as const;
+
+export type GmailMiss = "message-id" | "subject" | "sender" | "date" | "body" | "action-area";
+
+export type GmailExtraction =
+  | { ok: true; email: CaptureEmailInput }
+  | { ok: false; missing: GmailMiss[]; waiting?: boolean };
+
+type Mailbox = { name?: string; email: string };
+
+/** The same shape zod's `z.email()` accepts on the server: an address it would refuse is dropped. */
+const EMAIL =
+  /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const LEGACY_ID = /^[0-9a-f]{6,20}$/i;
+const MSG_F = /^#?msg-f:(\d{1,20})$/;
+
+function first(root: ParentNode, selectors: readonly string[]): Element | null {
+  for (const selector of selectors) {
+    const element = root.querySelector(selector);
+    if (element) return element;
+  }
+  return null;
+}
+
+function inBody(element: Element, message: Element): boolean {
+  for (let node = element.parentElement; node && node !== message; node = node.parentElement) {
+    if (GMAIL.body.some((selector) => node.matches(selector))) return true;
+  }
+  return false;
+}
+
+/** The first match in the message's header part: never inside the body (an email's own HTML). */
+function firstInHeader(message: Element, selectors: readonly string[]): Element | null {
+  for (const selector of selectors) {
+    for (const element of message.querySelectorAll(selector)) {
+      if (!inBody(element, message)) return element;
+    }
+  }
+  return null;
+}
+
+function oneLine(text: string | null | undefined): string {
+  return (text ?? "").replace(/\s+/g, " ").trim();
+}
+
+// ─── Navigation ─────────────────────────────────────────────────────────────
+
+/** List views whose next hash segment is a name or query, not a conversation. */
+const VIEWS_WITH_ARGUMENT = new Set(["label", "search", "category", "advanced-search", "apps"]);
+const NOT_MAIL = new Set(["settings", "contacts", "create-filter", "chat", "spaces"]);
+/** Gmail's conversation tokens ("FMfcgz…", mixed case) or a legacy hex thread id. */
+const THREAD_TOKEN = /^(?:[0-9a-f]{16}|(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{20,})$/;
+
+/**
+ * A rough "is a conversation open" signal from the hash: `#inbox/FMfcgz…`, `#label/Work/FMfcg…`,
+ * `#all/18c5…`, `#search/x/…` give the conversation token; list views (`#inbox`, `#label/Work`,
+ * `#inbox/p2`) give null. It only decides whether to look for messages: ids come from the DOM.
+ */
+export function gmailThreadFromHash(url: URL): string | null {
+  const hash = url.hash.replace(/^#/, "").split("?")[0] ?? "";
+  const parts = hash.split("/").filter(Boolean);
+  const view = parts[0];
+  if (!view || NOT_MAIL.has(view)) return null;
+  const tokenAt = VIEWS_WITH_ARGUMENT.has(view) ? 2 : 1;
+  if (parts.length !== tokenAt + 1) return null;
+  const token = parts[tokenAt] ?? "";
+  return THREAD_TOKEN.test(token) ? token : null;
+}
+
+function hiddenInline(element: Element): boolean {
+  return (
+    element.hasAttribute("hidden") ||
+    /(^|;)\s*display\s*:\s*none/i.test(element.getAttribute("style") ?? "")
+  );
+}
+
+/**
+ * The main view. Gmail keeps views it has shown (the inbox list) in the DOM, hidden with an
+ * inline `display: none`, each with its own `role="main"`: the shown one wins.
+ */
+export function mainView(doc: Document): Element | null {
+  for (const selector of GMAIL.main) {
+    const views = [...doc.querySelectorAll(selector)];
+    const view = views.find((candidate) => !hiddenInline(candidate)) ?? views[0];
+    if (view) return view;
+  }
+  return null;
+}
+
+/**
+ * The expanded messages, in document order, each once. The first selector that finds any wins
+ * (a layout uses one kind of container); messages under a list item marked collapsed, and
+ * matches nested in another match, are left out.
+ */
+export function openMessages(root: ParentNode): Element[] {
+  for (const selector of GMAIL.openMessage) {
+    const found = [...root.querySelectorAll(selector)].filter(
+      (element) => !element.closest('[role="listitem"][aria-expanded="false"]'),
+    );
+    if (found.length === 0) continue;
+    return found.filter(
+      (element) => !found.some((other) => other !== element && other.contains(element)),
+    );
+  }
+  return [];
+}
+
+// ─── Ids ────────────────────────────────────────────────────────────────────
+
+function idHost(message: Element, selector: string): Element | null {
+  return message.matches(selector) ? message : message.querySelector(selector);
+}
+
+/**
+ * The message's legacy id (the Gmail API's hex id): `data-legacy-message-id` when present, else
+ * derived from `data-message-id` "#msg-f:<decimal>". Observed relation, not documented by
+ * Google: the legacy id is that same decimal number written in lowercase hex. A message with
+ * neither (a reply just sent carries "#msg-a:r…" until Gmail assigns its id) gives null.
+ */
+export function legacyMessageId(message: Element): string | null {
+  const [legacySelector, idSelector] = GMAIL.messageIdHost;
+  const legacy = idHost(message, legacySelector)?.getAttribute("data-legacy-message-id")?.trim();
+  if (legacy && LEGACY_ID.test(legacy)) return legacy.toLowerCase();
+  const id = idHost(message, idSelector)?.getAttribute("data-message-id")?.trim() ?? "";
+  const decimal = MSG_F.exec(id)?.[1];
+  return decimal ? BigInt(decimal).toString(16) : null;
+}
+
+/** The subject of the conversation this message belongs to (the nearest one above it). */
+function subjectOf(doc: Document, message: Element): Element | null {
+  for (let node = message.parentElement; node; node = node.parentElement) {
+    const subject = first(node, GMAIL.subject);
+    if (subject) return subject;
+  }
+  return first(doc, GMAIL.subject);
+}
+
+/**
+ * The conversation's legacy thread id (`data-legacy-thread-id` of the subject, hex). Never
+ * `data-thread-perm-id`: Google Workspace accounts render it as the literal "undefined".
+ */
+export function threadIdOf(doc: Document, message: Element): string | null {
+  const id = subjectOf(doc, message)?.getAttribute("data-legacy-thread-id")?.trim();
+  return id && LEGACY_ID.test(id) ? id.toLowerCase() : null;
+}
+
+/** Where the in-page button goes: beside Gmail's reply / more buttons in the header. */
+export function actionArea(message: Element): Element | null {
+  return firstInHeader(message, GMAIL.actionArea);
+}
+
+// ─── Dates ──────────────────────────────────────────────────────────────────
+
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+const TIME = String.raw`(?:at )?(\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([ap])\.?m\.?)?`;
+const MONTH_FIRST = new RegExp(
+  String.raw`^([a-z]{3,9})\.? (\d{1,2}),? (?:(\d{4}),? )?${TIME}$`,
+  "i",
+);
+const DAY_FIRST = new RegExp(String.raw`^(\d{1,2}) ([a-z]{3,9})\.?,? (?:(\d{4}),? )?${TIME}$`, "i");
+
+function monthIndex(name: string): number {
+  const lower = name.toLowerCase();
+  return lower.length >= 3 ? MONTHS.findIndex((month) => month.startsWith(lower)) : -1;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/** An ISO 8601 instant with the browser's offset at that moment: "2026-11-30T09:00:00-05:00". */
+function isoWithOffset(date: Date): string {
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  const abs = Math.abs(offset);
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/**
+ * Gmail's date title ("Mon, Nov 30, 2026, 9:00 AM", "30 Nov 2026, 09:00", with Chrome's narrow
+ * no-break space before AM/PM) → an ISO 8601 instant, reading the time in the browser's time
+ * zone as Gmail shows it. A title without a year is taken as the latest such date not after
+ * `now` (plus a day of slack). English month names only; null when unreadable.
+ */
+export function parseGmailDate(title: string, now: Date = new Date()): string | null {
+  const text = title
+    .replace(/[\u00a0\u2009\u202f]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? /i, "");
+  const monthFirst = MONTH_FIRST.exec(text);
+  const match = monthFirst ?? DAY_FIRST.exec(text);
+  if (!match) return null;
+  const [, a = "", b = "", yearText, hourText = "", minuteText = "", secondText, meridiem] = match;
+  const month = monthIndex(monthFirst ? a : b);
+  const day = Number(monthFirst ? b : a);
+  let hour = Number(hourText);
+  const minute = Number(minuteText);
+  const second = Number(secondText ?? 0);
+  if (month < 0 || minute > 59 || second > 59) return null;
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (meridiem.toLowerCase() === "p" ? 12 : 0);
+  } else if (hour > 23) {
+    return null;
+  }
+  const build = (year: number) => new Date(year, month, day, hour, minute, second);
+  let year = yearText ? Number(yearText) : now.getFullYear();
+  let date = build(year);
+  if (!yearText && date.getTime() > now.getTime() + 86_400_000) date = build(--year);
+  if (date.getFullYear() !== year || date.getMonth() !== month || date.getDate() !== day) {
+    return null;
+  }
+  return isoWithOffset(date);
+}
+
+// ─── Body ───────────────────────────────────────────────────────────────────
+
+const SKIPPED = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "TITLE"]);
+/** Elements that start and end a line; the number is the line breaks around them. */
+const BLOCKS: Record<string, number> = {
+  P: 2,
+  H1: 2,
+  H2: 2,
+  H3: 2,
+  H4: 2,
+  H5: 2,
+  H6: 2,
+  DIV: 1,
+  BLOCKQUOTE: 1,
+  LI: 1,
+  TR: 1,
+  UL: 1,
+  OL: 1,
+  DL: 1,
+  DT: 1,
+  DD: 1,
+  TABLE: 1,
+  PRE: 1,
+  HR: 1,
+  CENTER: 1,
+  SECTION: 1,
+  ARTICLE: 1,
+  HEADER: 1,
+  FOOTER: 1,
+  ADDRESS: 1,
+  FIGURE: 1,
+  FORM: 1,
+};
+
+/**
+ * The whole body text as Gmail shows it once every "…" is expanded: quoted history, trimmed
+ * parts and forwarded headers included (the server separates them; a forward's header names the
+ * real sender). `innerText` would drop the hidden parts, so this walks the DOM itself: blocks and
+ * `br` make lines, whitespace collapses as HTML renders it (kept in `pre`), runs of blank lines
+ * become one. Nothing is truncated.
+ */
+export function bodyText(body: Element): string {
+  let out = "";
+  let pendingBreaks = 0;
+
+  const trailingNewlines = () => {
+    let count = 0;
+    while (count < out.length && out[out.length - 1 - count] === "\n") count++;
+    return count;
+  };
+  const flush = () => {
+    if (out && pendingBreaks) out += "\n".repeat(Math.max(0, pendingBreaks - trailingNewlines()));
+    pendingBreaks = 0;
+  };
+  const breakLine = (count: number) => {
+    pendingBreaks = Math.max(pendingBreaks, count);
+  };
+  const write = (text: string, preformatted: boolean) => {
+    let piece = preformatted ? text : text.replace(/[ \t\n\r\f]+/g, " ");
+    if (!piece) return;
+    if (!preformatted && piece.trim() === "" && (out === "" || pendingBreaks)) return;
+    flush();
+    if (!preformatted && (out === "" || /[ \n]$/.test(out))) piece = piece.replace(/^ /, "");
+    out += piece;
+  };
+
+  const walk = (node: Node, preformatted: boolean) => {
+    if (node.nodeType === 3) {
+      write(node.nodeValue ?? "", preformatted);
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const element = node as Element;
+    const tag = element.tagName.toUpperCase();
+    if (SKIPPED.has(tag)) return;
+    if (tag === "BR") {
+      flush();
+      out += "\n";
+      return;
+    }
+    if ((tag === "TD" || tag === "TH") && element.previousElementSibling) write(" ", false);
+    const lines = BLOCKS[tag] ?? 0;
+    if (lines) breakLine(lines);
+    const pre = preformatted || tag === "PRE";
+    for (const child of element.childNodes) walk(child, pre);
+    if (lines) breakLine(lines);
+  };
+
+  for (const child of body.childNodes) walk(child, false);
+  return out
+    .replace(/\u00a0/g, " ")
+    .split("\n")
+    .map((line) => line.replace(/[ \t]+$/, ""))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+// ─── People ─────────────────────────────────────────────────────────────────
+
+function mailbox(element: Element): Mailbox | null {
+  const email = element.getAttribute("email")?.trim() ?? "";
+  if (!EMAIL.test(email)) return null;
+  const lower = email.toLowerCase();
+  // The name attribute is the display name ("" for none); the text is Gmail's short form ("me").
+  const name = oneLine(
+    element.hasAttribute("name") ? element.getAttribute("name") : element.textContent,
+  );
+  return name && name.toLowerCase() !== lower ? { name, email: lower } : { email: lower };
+}
+
+/**
+ * Recipients from the "Show details" table when it is rendered and labelled in English. Trusted
+ * only with a "to" row: other languages can share a label ("Cc:") and lose their "to" row here.
+ * Bcc (shown on one's own sent mail) has no place in the capture and is left out.
+ */
+function detailedRecipients(message: Element): { to: Element[]; cc: Element[] } | null {
+  const { row, label, value } = GMAIL.recipientDetails;
+  const to: Element[] = [];
+  const cc: Element[] = [];
+  let hasTo = false;
+  for (const tr of message.querySelectorAll(row.join(", "))) {
+    const field = oneLine(first(tr, label)?.textContent).toLowerCase().replace(/:$/, "");
+    const target = field === "to" ? to : field === "cc" ? cc : null;
+    if (!target) continue;
+    hasTo ||= target === to;
+    const cell = first(tr, value);
+    if (cell) target.push(...cell.querySelectorAll("[email]"));
+  }
+  return hasTo ? { to, cc } : null;
+}
+
+function recipientsOf(message: Element, sender: Element | null): { to: Mailbox[]; cc: Mailbox[] } {
+  const seen = new Set<string>();
+  const collect = (elements: Iterable<Element>) => {
+    const list: Mailbox[] = [];
+    for (const element of elements) {
+      if (element === sender || inBody(element, message)) continue;
+      const person = mailbox(element);
+      if (!person || seen.has(person.email)) continue;
+      seen.add(person.email);
+      list.push(person);
+    }
+    return list;
+  };
+  const details = detailedRecipients(message);
+  if (details) return { to: collect(details.to), cc: collect(details.cc) };
+  // The summary line does not say who is cc: everyone goes into `to`.
+  const header = firstInHeader(message, GMAIL.header) ?? message;
+  for (const selector of GMAIL.recipients) {
+    const found = [...header.querySelectorAll(selector)].filter(
+      (element) => element !== sender && !inBody(element, message),
+    );
+    if (found.length) return { to: collect(found), cc: [] };
+  }
+  return { to: [], cc: [] };
+}
+
+// ─── The capture ────────────────────────────────────────────────────────────
+
+/**
+ * What "Capture sponsor" sends for one open message (a POST /api/deals/capture-email body).
+ * When a selector finds nothing (Gmail changed, or the message is still rendering) the answer
+ * names what is missing instead of throwing; `waiting` says only the message id is missing — a
+ * reply just sent gets its id shortly, and an id is never invented.
+ */
+export function extractMessage(message: Element, doc: Document, url: URL): GmailExtraction {
+  const missing: GmailMiss[] = [];
+  const messageId = legacyMessageId(message);
+  if (!messageId) missing.push("message-id");
+
+  const subject = oneLine(subjectOf(doc, message)?.textContent);
+  if (!subject) missing.push("subject");
+
+  const senderElement = firstInHeader(message, GMAIL.sender);
+  const from = senderElement ? mailbox(senderElement) : null;
+  if (!from) missing.push("sender");
+
+  const title = firstInHeader(message, GMAIL.date)?.getAttribute("title");
+  const date = title ? parseGmailDate(title) : null;
+  if (!date) missing.push("date");
+
+  const body = first(message, GMAIL.body);
+  if (!body) missing.push("body");
+
+  if (!actionArea(message)) missing.push("action-area");
+
+  if (!messageId || !from || !date || !body || missing.length) {
+    return missing.length === 1 && missing[0] === "message-id"
+      ? { ok: false, missing, waiting: true }
+      : { ok: false, missing };
+  }
+
+  const threadId = threadIdOf(doc, message);
+  const { to, cc } = recipientsOf(message, senderElement);
+  return {
+    ok: true,
+    email: {
+      messageId,
+      ...(threadId ? { threadId, threadUrl: `${url.origin}${url.pathname}#all/${threadId}` } : {}),
+      subject,
+      from,
+      to,
+      ...(cc.length ? { cc } : {}),
+      date,
+      bodyText: bodyText(body),
+    },
+  };
+}
