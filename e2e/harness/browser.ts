@@ -251,3 +251,6 @@ export function describeErrors(errors: CollectedError[]): string {
 
 /** The element the extension's YouTube buttons live in (an open shadow root inside). */
 export const YOUTUBE_ACTIONS_HOST = "creatorops-youtube-actions";
+
+/** The element of the extension's Gmail button, one per open message (an open shadow root inside). */
+export const GMAIL_CAPTURE_HOST = "creatorops-gmail-capture";

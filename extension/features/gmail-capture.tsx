@@ -21,7 +21,7 @@ import { pageErrorWords } from "../../shared/view/page-words";
 import { ask } from "../lib/ask";
 import { errorView } from "../lib/errors";
 import { type CaptureOutcome, type CaptureResult, messaging } from "../lib/protocol";
-import { gmailSubject } from "../lib/sites";
+import { gmailSubject } from "../lib/subjects";
 import {
   actionArea,
   extractMessage,
@@ -36,24 +36,24 @@ import "./gmail-capture.css";
 
 export const CAPTURE_HOST = "creatorops-gmail-capture";
 
+/** What a captured message shows: its deal, and what the capture read (none when it was there). */
+type Captured = Pick<CaptureResult, "id" | "title" | "facts" | "warnings" | "existing">;
+
 type State =
   | { kind: "checking" }
   | { kind: "idle" }
   /** The conversation has a deal: add this message to it, or make a new one. */
-  | { kind: "thread"; deal: { id: string; title: string } }
+  | { kind: "thread"; dealTitle: string }
   | { kind: "capturing" }
-  | { kind: "captured"; result: CaptureResult }
-  | { kind: "inPipeline"; deal: { id: string; title: string } }
+  | { kind: "captured"; deal: Captured }
   | { kind: "queued" }
   | { kind: "problem"; message: string };
 
 /** The background's news of landed captures, for the buttons on screen. */
 const landedListeners = new Set<(landed: CaptureResult) => void>();
 
-const READ_FAILED = "This message can't be read yet. Open it fully and try again.";
-
 function stateAfter(outcome: CaptureOutcome): State {
-  if (outcome.state === "saved") return { kind: "captured", result: outcome.result };
+  if (outcome.state === "saved") return { kind: "captured", deal: outcome.result };
   if (outcome.state === "queued") return { kind: "queued" };
   return { kind: "problem", message: pageErrorWords(outcome.error) };
 }
@@ -63,20 +63,24 @@ function CaptureButton({ message, messageId }: { message: Element; messageId: st
 
   useEffect(() => {
     let live = true;
-    const threadId = threadIdOf(document, message);
-    ask("emailState", { messageId, threadId }).then(
+    ask("emailState", { messageId, threadId: threadIdOf(document, message) }).then(
       (found) => {
         if (!live) return;
-        if (found.deal) setState({ kind: "inPipeline", deal: found.deal });
-        else if (found.queued) setState({ kind: "queued" });
-        else if (found.threadDeal) setState({ kind: "thread", deal: found.threadDeal });
-        else setState({ kind: "idle" });
+        setState(
+          found.deal
+            ? { kind: "captured", deal: { ...found.deal, existing: true } }
+            : found.queued
+              ? { kind: "queued" }
+              : found.threadDeal
+                ? { kind: "thread", dealTitle: found.threadDeal.title }
+                : { kind: "idle" },
+        );
       },
       () => live && setState({ kind: "idle" }),
     );
     const subject = gmailSubject(messageId);
     const onLanded = (landed: CaptureResult) => {
-      if (landed.subject === subject) setState({ kind: "captured", result: landed });
+      if (landed.subject === subject) setState({ kind: "captured", deal: landed });
     };
     landedListeners.add(onLanded);
     return () => {
@@ -88,95 +92,81 @@ function CaptureButton({ message, messageId }: { message: Element; messageId: st
   const onCapture = async (newDeal: boolean) => {
     // Read at the click, from this message only: what the creator sees now.
     const read = extractMessage(message, document, new URL(location.href));
-    if (!read.ok) return setState({ kind: "problem", message: READ_FAILED });
+    if (!read.ok) {
+      return setState({ kind: "problem", message: "This message can't be read yet. Try again." });
+    }
     setState({ kind: "capturing" });
     try {
-      setState(stateAfter(await ask("captureEmail", { ...read.email, newDeal })));
+      setState(stateAfter(await ask("captureEmail", { ...read.message, newDeal })));
     } catch (error) {
       setState({ kind: "problem", message: pageErrorWords(errorView(error)) });
     }
   };
 
-  const onOpen = (dealId: string) => {
-    void ask("openDeal", { messageId, dealId }).catch(() => undefined);
-  };
-
-  if (state.kind === "inPipeline" || state.kind === "captured") {
-    const deal =
-      state.kind === "inPipeline" ? state.deal : { id: state.result.id, title: state.result.title };
-    const facts = state.kind === "captured" ? (state.result.facts ?? []) : [];
-    const warnings = state.kind === "captured" ? (state.result.warnings ?? []) : [];
+  if (state.kind === "captured") {
+    const { deal } = state;
     return (
       <div class="capture">
         <span class="done" role="status">
-          {state.kind === "captured" && !state.result.existing ? "Deal created ✓" : "In pipeline ✓"}
+          {deal.existing ? "In pipeline ✓" : "Deal created ✓"}
         </span>
         <span class="deal" title={deal.title}>
-          {deal.title}
-          {facts.length > 0 && <span class="facts"> · {facts.join(" · ")}</span>}
+          {[deal.title, ...(deal.facts ?? [])].join(" · ")}
         </span>
-        <button type="button" class="link" onClick={() => onOpen(deal.id)}>
+        <button
+          type="button"
+          class="link"
+          onClick={() =>
+            void ask("openDeal", { messageId, dealId: deal.id }).catch(() => undefined)
+          }
+        >
           Open in side panel
         </button>
-        {warnings.length > 0 && (
+        {deal.warnings?.length ? (
           <ul class="warnings" aria-label="Check before replying">
-            {warnings.map((warning) => (
+            {deal.warnings.map((warning) => (
               <li key={warning}>{warning}</li>
             ))}
           </ul>
-        )}
+        ) : null}
       </div>
     );
   }
 
   const busy = state.kind === "checking" || state.kind === "capturing";
+  const pill = (label: string, newDeal: boolean, quiet?: boolean) => (
+    <button
+      type="button"
+      class={quiet ? "pill quiet" : "pill"}
+      disabled={busy || state.kind === "queued"}
+      aria-busy={busy}
+      onClick={() => onCapture(newDeal)}
+    >
+      {label}
+    </button>
+  );
   return (
     <div class="capture">
       {state.kind === "thread" ? (
         <>
-          <button
-            type="button"
-            class="pill"
-            title={`Add this message to “${state.deal.title}”`}
-            onClick={() => onCapture(false)}
-          >
-            <span class="mark" aria-hidden="true">
-              +
-            </span>
-            Add to deal
-          </button>
-          <button type="button" class="pill quiet" onClick={() => onCapture(true)}>
-            New deal
-          </button>
+          {pill("Add to deal", false)}
+          {pill("New deal", true, true)}
         </>
       ) : (
-        <button
-          type="button"
-          class="pill"
-          disabled={busy}
-          aria-busy={busy}
-          title={
-            state.kind === "queued"
-              ? "Kept on this device; it reaches CreatorOps as soon as it can"
-              : "Make this email a deal in your CreatorOps pipeline"
-          }
-          onClick={state.kind === "queued" ? undefined : () => onCapture(false)}
-        >
-          <span class="mark" aria-hidden="true">
-            $
-          </span>
-          {state.kind === "capturing"
+        pill(
+          state.kind === "capturing"
             ? "Capturing…"
             : state.kind === "queued"
-              ? "Queued"
-              : "Capture sponsor"}
-        </button>
+              ? "Queued — sends when online"
+              : "Capture sponsor",
+          false,
+        )
       )}
-      {state.kind === "problem" && (
+      {state.kind === "problem" ? (
         <span class="problem" role="status">
           {state.message}
         </span>
-      )}
+      ) : null}
     </div>
   );
 }
@@ -192,8 +182,8 @@ export const gmailCapture: Feature = {
   start(ctx: ContentScriptContext) {
     /** The button of each open message on screen, by its container. */
     const shown = new Map<Element, Shown>();
-    /** Messages whose misses were already reported on this page (one count per message). */
-    const reported = new Set<string>();
+    /** Messages whose misses were already reported (one count per message element). */
+    const reported = new WeakSet<Element>();
     let observer: MutationObserver | null = null;
     let observed: Element | null = null;
     let frame = 0;
@@ -203,11 +193,6 @@ export const gmailCapture: Feature = {
       shown.clear();
     };
 
-    const report = (key: string, parts: string[]) => {
-      if (reported.has(key)) return;
-      reported.add(key);
-      void ask("selectorMiss", { parts }).catch(() => undefined);
-    };
 
     const mount = async (message: Element, messageId: string, anchor: Element) => {
       const entry: Shown = { messageId, remove: () => undefined };
@@ -252,11 +237,14 @@ export const gmailCapture: Feature = {
         if (!read.ok && read.waiting) continue;
         const anchor = actionArea(message);
         if (!read.ok || !anchor) {
-          const parts = read.ok ? ["action-area"] : read.missing;
-          report(legacyMessageId(message) ?? `#${open.indexOf(message)}@${url.hash}`, parts);
+          if (!reported.has(message)) {
+            reported.add(message);
+            const parts = read.ok ? ["action-area"] : read.missing;
+            void ask("selectorMiss", { parts }).catch(() => undefined);
+          }
           continue;
         }
-        void mount(message, read.email.messageId, anchor);
+        void mount(message, read.message.messageId, anchor);
       }
     };
 
@@ -296,8 +284,8 @@ export const gmailCapture: Feature = {
       cancelAnimationFrame(frame);
       removeAll();
     });
+    // Gmail moves between views by the hash; the observer sees the rest.
     ctx.addEventListener(window, "hashchange", scheduleScan);
-    ctx.addEventListener(window, "wxt:locationchange", scheduleScan);
     scan();
   },
 };

@@ -12,7 +12,7 @@ import { pageErrorWords } from "../../shared/view/page-words";
 import { ask } from "../lib/ask";
 import { errorView } from "../lib/errors";
 import { type CaptureOutcome, type CaptureResult, messaging } from "../lib/protocol";
-import { youtubeSubject } from "../lib/sites";
+import { youtubeSubject } from "../lib/subjects";
 import {
   actionsContainer,
   extractVideo,

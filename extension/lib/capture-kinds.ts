@@ -6,9 +6,9 @@
 import type { ClientResponse } from "hono/client";
 import type { CreateContentInput } from "../../shared/content";
 import type { CaptureEmailInput } from "../../shared/crm";
-import { formatDay, formatMoney } from "../../shared/view/format";
+import { formatCalendarDay, formatMoney } from "../../shared/view/format";
 import type { ApiClient, ApiData } from "./api";
-import { gmailSubject, youtubeSubject } from "./sites";
+import { gmailSubject, youtubeSubject } from "./subjects";
 
 /** What a landed capture reports, whatever its kind. */
 export interface CaptureResult {
@@ -73,7 +73,7 @@ export const CAPTURE_KINDS = {
       title: deal.title,
       facts: [
         ...(deal.valueMinor !== null ? [formatMoney(deal.valueMinor, deal.currency)] : []),
-        ...(deal.expectedCloseAt ? [`by ${formatDay(deal.expectedCloseAt)}`] : []),
+        ...(deal.expectedCloseAt ? [`by ${formatCalendarDay(deal.expectedCloseAt)}`] : []),
       ],
       warnings,
       existing: !created,

@@ -1,16 +1,11 @@
 /**
  * A failure as the extension carries it: a code to branch on, across the messaging boundary
  * as a plain ErrorView. What a creator reads comes from the one table of error words
- * (shared/view/error-words.ts), never from here.
+ * (shared/view/error-words.ts, through explain.ts), never from here — and content scripts, which
+ * import this, do not carry that table.
  */
 import type { ApiIssue, ErrorCode } from "../../shared/envelope";
-import {
-  type ClientErrorCode,
-  type ErrorContext,
-  errorWords,
-  isSessionLostCode,
-  TRY_AGAIN,
-} from "../../shared/view/error-words";
+import type { ClientErrorCode } from "../../shared/view/error-words";
 
 export type ExtensionErrorCode = ErrorCode | ClientErrorCode;
 
@@ -69,16 +64,4 @@ export function errorView(error: unknown): ErrorView {
 /** An ErrorView back into an error, on the side that receives it. */
 export function fromView({ code, message, status, ...extras }: ErrorView): ExtensionError {
   return new ExtensionError(code, message, status, extras);
-}
-
-/** The words for any failure, from the one table. */
-export function explain(error: unknown, context?: ErrorContext): string {
-  if (!(error instanceof ExtensionError)) return TRY_AGAIN;
-  const { code, message, status, extras } = error;
-  return errorWords({ ...extras, code, message, status }, context);
-}
-
-/** The session is gone: the panel goes back to sign-in. */
-export function isSessionLost(error: unknown): boolean {
-  return error instanceof ExtensionError && isSessionLostCode(error.code);
 }

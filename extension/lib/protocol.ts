@@ -14,12 +14,12 @@ import type {
   RepurposeOutcome,
   UpdateContentInput,
 } from "../../shared/content";
-import type { CaptureEmailInput } from "../../shared/crm";
 import type { RepurposeStreamEvent } from "../../shared/repurpose-stream";
 import type { Answer, ApiClient } from "./api";
 import type { CaptureResult } from "./capture-kinds";
 import type { CaptureOutcome } from "./capture-queue";
 import type { ErrorView } from "./errors";
+import type { GmailMessage } from "./gmail-message";
 import type { QueuedCapture } from "./storage";
 
 type Api = ApiClient["api"];
@@ -72,7 +72,7 @@ export interface ProtocolMap {
   /** Gmail: the state of one open message (by its legacy id) and of its conversation. */
   emailState(about: { messageId: string; threadId: string | null }): Result<EmailState>;
   /** Gmail: "Capture sponsor" (through the offline queue); `newDeal` leaves the thread's deal. */
-  captureEmail(body: CaptureEmailInput): Result<CaptureOutcome>;
+  captureEmail(message: GmailMessage): Result<CaptureOutcome>;
   /** Gmail: opens the side panel on a deal (the page's "Open in side panel"). */
   openDeal(about: { messageId: string; dealId: string }): Result<void>;
   /** Gmail: a selector found nothing (Gmail changed); counted for the options page. */

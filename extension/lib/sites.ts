@@ -6,6 +6,7 @@
  */
 import { gmailThreadFromHash } from "../selectors/gmail";
 import { youtubePage } from "../selectors/youtube";
+import { gmailSubject, youtubeSubject } from "./subjects";
 
 export interface Site {
   /** Host names its content script runs on (the entrypoint's `matches` say the same). */
@@ -14,11 +15,7 @@ export interface Site {
   shows(url: URL, subject: string): boolean;
 }
 
-/** The subject of a YouTube video: what its Save button, queue entry and tab agree on. */
-export const youtubeSubject = (videoId: string) => `youtube:${videoId}`;
-
-/** The subject of a Gmail message, by its legacy message id (selectors/gmail.ts). */
-export const gmailSubject = (messageId: string) => `gmail:${messageId}`;
+export { gmailSubject, youtubeSubject };
 
 export const SITES = {
   youtube: {

@@ -5,7 +5,7 @@
  * over DOM nodes (no observers, no timers, no writes); the Gmail feature decides when to call it.
  * Tested against fixtures that follow the real page structure (extension/test/fixtures/gmail-*).
  */
-import type { CaptureEmailInput } from "../../shared/crm";
+import type { GmailMessage, RawMailbox } from "../lib/gmail-message";
 
 export const GMAIL = {
   /** The view that holds the thread list or the open conversation. */
@@ -16,8 +16,6 @@ export const GMAIL = {
    * whole message, so every per-message selector below still works inside it.
    */
   openMessage: ["div.adn", 'div[role="listitem"][aria-expanded="true"]'],
-  /** A collapsed message row in a conversation (not captured; listed for the feature's needs). */
-  collapsedMessage: ["div.kv", "div.kQ"],
   /** Where a message's ids sit: on the message container itself or an element inside it. */
   messageIdHost: ["[data-legacy-message-id]", "[data-message-id]"],
   /** The conversation's subject; it carries the thread ids. */
@@ -27,12 +25,7 @@ export const GMAIL = {
   sender: ["span.gD[email]", "h3.iw span[email]", "div.gE span[email][name]"],
   /** Recipients in the header summary ("to me, Jordan"): to and cc together. */
   recipients: ["span.g2[email]", "span[email]"],
-  /** The "Show details" table: one row per field, a label cell and a value cell. */
-  recipientDetails: {
-    row: ["table.ajC tr", "div.ajA tr"],
-    label: ["td.gG", "td:first-child"],
-    value: ["td.gL", "td:last-child"],
-  },
+
   /** The full date and time sit in the title attribute; the text is "9:00 AM (2 hours ago)". */
   date: ["span.g3[title]", "td.gH span[title]", "div.gK span[title]"],
   body: ["div.a3s.aiL", "div.a3s", "div.ii.gt"],
@@ -43,14 +36,8 @@ export const GMAIL = {
 export type GmailMiss = "message-id" | "subject" | "sender" | "date" | "body" | "action-area";
 
 export type GmailExtraction =
-  | { ok: true; email: CaptureEmailInput }
+  | { ok: true; message: GmailMessage }
   | { ok: false; missing: GmailMiss[]; waiting?: boolean };
-
-type Mailbox = { name?: string; email: string };
-
-/** The same shape zod's `z.email()` accepts on the server: an address it would refuse is dropped. */
-const EMAIL =
-  /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 const LEGACY_ID = /^[0-9a-f]{6,20}$/i;
 const MSG_F = /^#?msg-f:(\d{1,20})$/;
 
@@ -189,121 +176,13 @@ export function actionArea(message: Element): Element | null {
   return firstInHeader(message, GMAIL.actionArea);
 }
 
-// ─── Dates ──────────────────────────────────────────────────────────────────
-
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
-const TIME = String.raw`(?:at )?(\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([ap])\.?m\.?)?`;
-const MONTH_FIRST = new RegExp(
-  String.raw`^([a-z]{3,9})\.? (\d{1,2}),? (?:(\d{4}),? )?${TIME}$`,
-  "i",
-);
-const DAY_FIRST = new RegExp(String.raw`^(\d{1,2}) ([a-z]{3,9})\.?,? (?:(\d{4}),? )?${TIME}$`, "i");
-
-function monthIndex(name: string): number {
-  const lower = name.toLowerCase();
-  return lower.length >= 3 ? MONTHS.findIndex((month) => month.startsWith(lower)) : -1;
-}
-
-function pad(value: number): string {
-  return String(value).padStart(2, "0");
-}
-
-/** An ISO 8601 instant with the browser's offset at that moment: "2026-11-30T09:00:00-05:00". */
-function isoWithOffset(date: Date): string {
-  const offset = -date.getTimezoneOffset();
-  const sign = offset >= 0 ? "+" : "-";
-  const abs = Math.abs(offset);
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
-}
-
-/**
- * Gmail's date title ("Mon, Nov 30, 2026, 9:00 AM", "30 Nov 2026, 09:00", with Chrome's narrow
- * no-break space before AM/PM) → an ISO 8601 instant, reading the time in the browser's time
- * zone as Gmail shows it. A title without a year is taken as the latest such date not after
- * `now` (plus a day of slack). English month names only; null when unreadable.
- */
-export function parseGmailDate(title: string, now: Date = new Date()): string | null {
-  const text = title
-    .replace(/[\u00a0\u2009\u202f]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? /i, "");
-  const monthFirst = MONTH_FIRST.exec(text);
-  const match = monthFirst ?? DAY_FIRST.exec(text);
-  if (!match) return null;
-  const [, a = "", b = "", yearText, hourText = "", minuteText = "", secondText, meridiem] = match;
-  const month = monthIndex(monthFirst ? a : b);
-  const day = Number(monthFirst ? b : a);
-  let hour = Number(hourText);
-  const minute = Number(minuteText);
-  const second = Number(secondText ?? 0);
-  if (month < 0 || minute > 59 || second > 59) return null;
-  if (meridiem) {
-    if (hour < 1 || hour > 12) return null;
-    hour = (hour % 12) + (meridiem.toLowerCase() === "p" ? 12 : 0);
-  } else if (hour > 23) {
-    return null;
-  }
-  const build = (year: number) => new Date(year, month, day, hour, minute, second);
-  let year = yearText ? Number(yearText) : now.getFullYear();
-  let date = build(year);
-  if (!yearText && date.getTime() > now.getTime() + 86_400_000) date = build(--year);
-  if (date.getFullYear() !== year || date.getMonth() !== month || date.getDate() !== day) {
-    return null;
-  }
-  return isoWithOffset(date);
-}
-
 // ─── Body ───────────────────────────────────────────────────────────────────
 
-const SKIPPED = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "TITLE"]);
-/** Elements that start and end a line; the number is the line breaks around them. */
-const BLOCKS: Record<string, number> = {
-  P: 2,
-  H1: 2,
-  H2: 2,
-  H3: 2,
-  H4: 2,
-  H5: 2,
-  H6: 2,
-  DIV: 1,
-  BLOCKQUOTE: 1,
-  LI: 1,
-  TR: 1,
-  UL: 1,
-  OL: 1,
-  DL: 1,
-  DT: 1,
-  DD: 1,
-  TABLE: 1,
-  PRE: 1,
-  HR: 1,
-  CENTER: 1,
-  SECTION: 1,
-  ARTICLE: 1,
-  HEADER: 1,
-  FOOTER: 1,
-  ADDRESS: 1,
-  FIGURE: 1,
-  FORM: 1,
-};
+const SKIPPED = /^(?:SCRIPT|STYLE|NOSCRIPT|TEMPLATE|HEAD|TITLE)$/;
+/** Elements that start and end a line: paragraphs and headings with a blank line around them. */
+const PARAGRAPH = /^(?:P|H[1-6])$/;
+const BLOCK =
+  /^(?:DIV|BLOCKQUOTE|LI|TR|UL|OL|DL|DT|DD|TABLE|PRE|HR|CENTER|SECTION|ARTICLE|HEADER|FOOTER|ADDRESS|FIGURE|FORM)$/;
 
 /**
  * The whole body text as Gmail shows it once every "…" is expanded: quoted history, trimmed
@@ -345,14 +224,14 @@ export function bodyText(body: Element): string {
     if (node.nodeType !== 1) return;
     const element = node as Element;
     const tag = element.tagName.toUpperCase();
-    if (SKIPPED.has(tag)) return;
+    if (SKIPPED.test(tag)) return;
     if (tag === "BR") {
       flush();
       out += "\n";
       return;
     }
     if ((tag === "TD" || tag === "TH") && element.previousElementSibling) write(" ", false);
-    const lines = BLOCKS[tag] ?? 0;
+    const lines = PARAGRAPH.test(tag) ? 2 : BLOCK.test(tag) ? 1 : 0;
     if (lines) breakLine(lines);
     const pre = preformatted || tag === "PRE";
     for (const child of element.childNodes) walk(child, pre);
@@ -371,15 +250,18 @@ export function bodyText(body: Element): string {
 
 // ─── People ─────────────────────────────────────────────────────────────────
 
-function mailbox(element: Element): Mailbox | null {
+/**
+ * A mailbox as the header shows it: the `email` attribute and the display name (the `name`
+ * attribute; the text is Gmail's short form, "me", used only without one). The background
+ * checks and normalises it (lib/gmail-message.ts).
+ */
+function mailbox(element: Element): RawMailbox | null {
   const email = element.getAttribute("email")?.trim() ?? "";
-  if (!EMAIL.test(email)) return null;
-  const lower = email.toLowerCase();
-  // The name attribute is the display name ("" for none); the text is Gmail's short form ("me").
+  if (!email.includes("@")) return null;
   const name = oneLine(
     element.hasAttribute("name") ? element.getAttribute("name") : element.textContent,
   );
-  return name && name.toLowerCase() !== lower ? { name, email: lower } : { email: lower };
+  return name ? { name, email } : { email };
 }
 
 /**
@@ -387,46 +269,19 @@ function mailbox(element: Element): Mailbox | null {
  * only with a "to" row: other languages can share a label ("Cc:") and lose their "to" row here.
  * Bcc (shown on one's own sent mail) has no place in the capture and is left out.
  */
-function detailedRecipients(message: Element): { to: Element[]; cc: Element[] } | null {
-  const { row, label, value } = GMAIL.recipientDetails;
-  const to: Element[] = [];
-  const cc: Element[] = [];
-  let hasTo = false;
-  for (const tr of message.querySelectorAll(row.join(", "))) {
-    const field = oneLine(first(tr, label)?.textContent).toLowerCase().replace(/:$/, "");
-    const target = field === "to" ? to : field === "cc" ? cc : null;
-    if (!target) continue;
-    hasTo ||= target === to;
-    const cell = first(tr, value);
-    if (cell) target.push(...cell.querySelectorAll("[email]"));
-  }
-  return hasTo ? { to, cc } : null;
-}
-
-function recipientsOf(message: Element, sender: Element | null): { to: Mailbox[]; cc: Mailbox[] } {
-  const seen = new Set<string>();
-  const collect = (elements: Iterable<Element>) => {
-    const list: Mailbox[] = [];
-    for (const element of elements) {
-      if (element === sender || inBody(element, message)) continue;
-      const person = mailbox(element);
-      if (!person || seen.has(person.email)) continue;
-      seen.add(person.email);
-      list.push(person);
-    }
-    return list;
-  };
-  const details = detailedRecipients(message);
-  if (details) return { to: collect(details.to), cc: collect(details.cc) };
-  // The summary line does not say who is cc: everyone goes into `to`.
+/**
+ * Everyone the header names besides the sender, in `to`: Gmail's summary line ("to me, Jordan")
+ * does not say who is cc, and the API reads neither list (only the sender).
+ */
+function recipientsOf(message: Element, sender: Element | null): RawMailbox[] {
   const header = firstInHeader(message, GMAIL.header) ?? message;
   for (const selector of GMAIL.recipients) {
-    const found = [...header.querySelectorAll(selector)].filter(
-      (element) => element !== sender && !inBody(element, message),
+    const found = [...header.querySelectorAll(selector)].flatMap((element) =>
+      element === sender || inBody(element, message) ? [] : (mailbox(element) ?? []),
     );
-    if (found.length) return { to: collect(found), cc: [] };
+    if (found.length) return found;
   }
-  return { to: [], cc: [] };
+  return [];
 }
 
 // ─── The capture ────────────────────────────────────────────────────────────
@@ -449,33 +304,32 @@ export function extractMessage(message: Element, doc: Document, url: URL): Gmail
   const from = senderElement ? mailbox(senderElement) : null;
   if (!from) missing.push("sender");
 
-  const title = firstInHeader(message, GMAIL.date)?.getAttribute("title");
-  const date = title ? parseGmailDate(title) : null;
-  if (!date) missing.push("date");
+  // Read as the page shows it; the background turns it into an instant (lib/gmail-message.ts).
+  const dateTitle = oneLine(firstInHeader(message, GMAIL.date)?.getAttribute("title"));
+  if (!dateTitle) missing.push("date");
 
   const body = first(message, GMAIL.body);
   if (!body) missing.push("body");
 
   if (!actionArea(message)) missing.push("action-area");
 
-  if (!messageId || !from || !date || !body || missing.length) {
+  if (!messageId || !from || !body || missing.length) {
     return missing.length === 1 && missing[0] === "message-id"
       ? { ok: false, missing, waiting: true }
       : { ok: false, missing };
   }
 
   const threadId = threadIdOf(doc, message);
-  const { to, cc } = recipientsOf(message, senderElement);
+  const to = recipientsOf(message, senderElement);
   return {
     ok: true,
-    email: {
+    message: {
       messageId,
       ...(threadId ? { threadId, threadUrl: `${url.origin}${url.pathname}#all/${threadId}` } : {}),
       subject,
       from,
       to,
-      ...(cc.length ? { cc } : {}),
-      date,
+      dateTitle,
       bodyText: bodyText(body),
     },
   };

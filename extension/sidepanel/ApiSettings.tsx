@@ -1,6 +1,6 @@
 import { type FormEvent, type ReactNode, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
-import { explain } from "../lib/errors";
+import { explain } from "../lib/explain";
 import { DEFAULT_API_ORIGIN } from "../lib/storage";
 import { Brand } from "./Brand";
 import { Field } from "./Field";

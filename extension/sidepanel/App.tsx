@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { ask } from "../lib/ask";
-import { explain } from "../lib/errors";
+import { explain } from "../lib/explain";
 import type { SessionView } from "../lib/protocol";
 import { sessionItem } from "../lib/storage";
 import { SignedInPanel } from "./SignedInPanel";

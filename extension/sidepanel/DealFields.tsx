@@ -68,7 +68,7 @@ export function DealFields({ deal, onUpdated, onEditing }: Props) {
                     onCancel={() => close(spec, null)}
                     onSaved={(updated) => {
                       onUpdated(updated);
-                      close(spec, { tone: "ok", text: `Saved ${spec.label.toLowerCase()}` });
+                      close(spec, { tone: "ok", text: `Saved the ${spec.noun}` });
                     }}
                   />
                 ) : (
@@ -91,7 +91,7 @@ export function DealFields({ deal, onUpdated, onEditing }: Props) {
                       }}
                     >
                       {shown === null ? "Set" : "Correct"}
-                      <span className="visually-hidden"> {spec.label.toLowerCase()}</span>
+                      <span className="visually-hidden"> {spec.noun}</span>
                     </button>
                   </div>
                 )}
@@ -162,7 +162,7 @@ function FieldEditor({
     <form
       ref={formRef}
       className="field-editor stack tight"
-      aria-label={`Correct ${spec.label.toLowerCase()}`}
+      aria-label={`Correct the ${spec.noun}`}
       onSubmit={save}
       onKeyDown={onKeyDown}
     >

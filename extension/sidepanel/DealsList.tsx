@@ -1,7 +1,6 @@
 import { useEffect, useId, useRef } from "react";
 import type { Stage } from "../../shared/crm";
-import { formatMoney } from "../../shared/view/format";
-import { formatCalendarDay } from "./deal-fields";
+import { formatCalendarDay, formatMoney } from "../../shared/view/format";
 import { Field } from "./Field";
 import type { DealItem, Deals } from "./use-deals";
 

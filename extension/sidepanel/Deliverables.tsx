@@ -1,8 +1,9 @@
 import { useId, useState } from "react";
+import { formatCalendarDay } from "../../shared/view/format";
 import { ask } from "../lib/ask";
 import type { DealDetail } from "../lib/protocol";
 import { SourceLabel } from "./DealFields";
-import { deliverableName, formatCalendarDay, toggledDeliverables } from "./deal-fields";
+import { deliverableName, toggledDeliverables } from "./deal-fields";
 import { FormMessage, type Message } from "./FormMessage";
 import { useExplain } from "./panel-context";
 

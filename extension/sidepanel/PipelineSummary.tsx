@@ -40,6 +40,7 @@ export function PipelineSummary({ pipeline, loading, error, onRetry }: Props) {
     const days = (pipeline?.staleAfterDays as Partial<Record<string, number>> | undefined)?.[kind];
     return days ? ` (no activity for ${days} days)` : "";
   };
+  const summary = pipeline ? SUMMARY.filter(([key]) => Object.keys(pipeline[key]).length > 0) : [];
   return (
     <section className="card stack pipeline" aria-labelledby={headingId}>
       <h2 className="section-title" id={headingId}>
@@ -99,18 +100,18 @@ export function PipelineSummary({ pipeline, loading, error, onRetry }: Props) {
               ))}
             </tbody>
           </table>
-          <dl className="pipeline-summary">
-            {SUMMARY.filter(([key]) => Object.keys(pipeline[key]).length > 0).map(
-              ([key, label]) => (
+          {summary.length > 0 ? (
+            <dl className="pipeline-summary">
+              {summary.map(([key, label]) => (
                 <div key={key} className={`summary-${key}`}>
                   <dt>{label}</dt>
                   <dd>
                     <Amounts totals={pipeline[key]} />
                   </dd>
                 </div>
-              ),
-            )}
-          </dl>
+              ))}
+            </dl>
+          ) : null}
         </>
       )}
     </section>

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { browser } from "wxt/browser";
 import { ask } from "../lib/ask";
-import { explain } from "../lib/errors";
+import { explain } from "../lib/explain";
 import type { SessionView } from "../lib/protocol";
 import { Brand } from "./Brand";
 import { Field } from "./Field";

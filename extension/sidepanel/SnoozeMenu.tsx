@@ -75,17 +75,23 @@ export function SnoozeMenu({ dueAt, busy, onSnooze, onClose, id }: Props) {
               key={choice}
               type="button"
               disabled={busy || !later}
-              title={later ? undefined : "It is already due after that"}
               data-snooze={choice}
               onClick={() => onSnooze(at)}
             >
               {SNOOZE_LABELS[choice]}{" "}
               <span className="muted small">{whenText(choice, at, now)}</span>
+              {later ? null : <span className="visually-hidden"> (it is due later already)</span>}
             </button>
           );
         })}
       </div>
-      <div className="row end">
+      <form
+        className="row end"
+        onSubmit={(event) => {
+          event.preventDefault();
+          snoozePicked();
+        }}
+      >
         <Field label="Pick a time" className="grow">
           {(inputId) => (
             <input
@@ -101,10 +107,10 @@ export function SnoozeMenu({ dueAt, busy, onSnooze, onClose, id }: Props) {
             />
           )}
         </Field>
-        <button type="button" disabled={busy} onClick={snoozePicked}>
+        <button type="submit" disabled={busy}>
           Snooze until then
         </button>
-      </div>
+      </form>
       {problem ? (
         <p id={problemId} className="error small" role="alert">
           {problem}

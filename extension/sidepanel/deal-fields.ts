@@ -5,7 +5,7 @@
  */
 import type { Activity, Deliverable, FieldOrigin, FieldSource } from "../../shared/crm";
 import { minorUnitDigits } from "../../shared/currency";
-import { formatMoney } from "../../shared/view/format";
+import { formatCalendarDay, formatMoney } from "../../shared/view/format";
 import type { DataOf, DealDetail } from "../lib/protocol";
 
 export type DealChanges = DataOf<"updateDeal">["changes"];
@@ -36,22 +36,6 @@ export function originTitle(origin: FieldOrigin): string {
   return origin.source === "person"
     ? words
     : `${words}, ${Math.round(origin.confidence * 100)}% sure`;
-}
-
-/**
- * A calendar day (a deadline read from an email is that day's UTC midnight) as the reader's
- * locale writes it, without shifting it to the day before in time zones west of UTC.
- */
-export function formatCalendarDay(iso: string | null): string {
-  if (!iso) return "";
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return "";
-  return at.toLocaleDateString(undefined, {
-    month: "short",
-    day: "numeric",
-    year: "numeric",
-    timeZone: "UTC",
-  });
 }
 
 // ─── Money ───────────────────────────────────────────────────────────────────
@@ -140,6 +124,8 @@ export type Correction = { changes: DealChanges } | { problem: string };
 export interface FieldSpec {
   id: "title" | "value" | "probability" | "paymentTerms" | "expectedClose" | "poNumber";
   label: string;
+  /** What it is called inside a sentence: "Correct the value" reads "value". */
+  noun: string;
   /** The deal columns it shows, whose `fieldSources` say where it came from. */
   columns: readonly string[];
   /** How it reads; null when the deal has no value. */
@@ -180,6 +166,7 @@ export const PO_NUMBER_MAX = 100;
 export const FIELD_SPECS: readonly FieldSpec[] = [
   {
     id: "title",
+    noun: "title",
     label: "Title",
     columns: ["title"],
     shown: (deal) => deal.title,
@@ -193,6 +180,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
   },
   {
     id: "value",
+    noun: "value",
     label: "Value",
     columns: ["valueMinor", "currency"],
     shown: (deal) =>
@@ -228,6 +216,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
   },
   {
     id: "probability",
+    noun: "probability",
     label: "Probability",
     columns: ["probability"],
     shown: (deal) => (deal.probability === null ? null : `${deal.probability}%`),
@@ -254,6 +243,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
   },
   {
     id: "paymentTerms",
+    noun: "payment terms",
     label: "Payment terms",
     columns: ["paymentTermsDays"],
     shown: (deal) =>
@@ -288,6 +278,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
   },
   {
     id: "expectedClose",
+    noun: "expected close",
     label: "Expected close",
     columns: ["expectedCloseAt"],
     shown: (deal) => formatCalendarDay(deal.expectedCloseAt) || null,
@@ -310,6 +301,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
   },
   {
     id: "poNumber",
+    noun: "PO number",
     label: "PO number",
     columns: ["poNumber"],
     shown: (deal) => deal.poNumber,

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext } from "react";
 import type { ErrorContext } from "../../shared/view/error-words";
-import { explain, isSessionLost } from "../lib/errors";
+import { explain, isSessionLost } from "../lib/explain";
 import type { SessionView } from "../lib/protocol";
 
 export interface PanelContextValue {

@@ -1,4 +1,4 @@
-import type { Activity, Stage } from "../../shared/crm";
+import type { Stage } from "../../shared/crm";
 import type { ErrorView } from "../lib/errors";
 import {
   type Asked,
@@ -109,6 +109,9 @@ export const emptyPipeline = (): Pipeline =>
     asOf: "2026-11-10T12:00:00.000Z",
   }) as unknown as Pipeline;
 
+/** A deal activity as the API answers it. */
+export type Activity = ValueOf<"dealActivities">["items"][number];
+
 export interface Call {
   type: Asked;
   data: unknown;
@@ -122,6 +125,8 @@ export interface FakeCrm {
   calls: Call[];
   /** Messages answered with this error instead. */
   failures: Partial<Record<Asked, ErrorView>>;
+  /** Refuses one particular message (by what it asks) with an error. */
+  refuse?(type: Asked, data: unknown): ErrorView | undefined;
   /** Messages whose answer waits until the promise settles (to see loading states). */
   gates: Partial<Record<Asked, Promise<unknown>>>;
   callsOf<K extends Asked>(type: K): DataOf<K>[];
@@ -130,7 +135,7 @@ export interface FakeCrm {
 const notFound: ErrorView = { code: "NOT_FOUND", message: "Deal not found", status: 404 };
 
 let sequence = 0;
-const nextId = (prefix: string) => `${prefix}_${++sequence}`;
+const nextId = (prefix: string) => `${prefix}_fake${++sequence}`;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Registers the stand-in background; call after fakeBrowser.reset(). */
@@ -154,7 +159,7 @@ export function serveCrm(initial: Partial<FakeCrm> = {}): FakeCrm {
     messaging.onMessage(type, (async ({ data }: { data: DataOf<K> }) => {
       crm.calls.push({ type, data });
       await crm.gates[type];
-      const failure = crm.failures[type];
+      const failure = crm.failures[type] ?? crm.refuse?.(type, data);
       if (failure) return { ok: false, error: failure };
       const value = compute(data);
       if (value && typeof value === "object" && "code" in value && "status" in value) {
@@ -164,7 +169,12 @@ export function serveCrm(initial: Partial<FakeCrm> = {}): FakeCrm {
     }) as never);
   }
 
-  const record = (dealId: string, kind: Activity["kind"], body: string, metadata = {}) => {
+  const record = (
+    dealId: string,
+    kind: Activity["kind"],
+    body: string,
+    metadata: Record<string, string> = {},
+  ) => {
     const activity: Activity = {
       id: nextId("act"),
       dealId,
@@ -203,7 +213,10 @@ export function serveCrm(initial: Partial<FakeCrm> = {}): FakeCrm {
       let stored = value;
       if (field === "deliverables") {
         // The API keeps a deliverable's id when it is sent with one (a new one would get a new id).
-        stored = (value as DealDetail["deliverables"]).map((d) => ({ ...d, id: d.id ?? nextId("dlv") }));
+        stored = (value as DealDetail["deliverables"]).map((d) => ({
+          ...d,
+          id: d.id ?? nextId("dlv"),
+        }));
       }
       if (same(stored, deal[field as keyof DealDetail])) continue;
       const previous = deal.fieldSources[field];

@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { ContentScriptContext } from "wxt/utils/content-script-context";
-import type { CaptureEmailInput } from "../../shared/crm";
 import { CAPTURE_HOST, gmailCapture } from "../features/gmail-capture";
+import type { GmailMessage } from "../lib/gmail-message";
 import { type EmailState, messaging } from "../lib/protocol";
 import { wcagViolations } from "./axe";
 import { routeMessages } from "./fake-messaging";
@@ -39,7 +39,7 @@ const textOf = (host: Element | undefined) => host?.shadowRoot?.textContent ?? "
 
 let captured: Map<string, { id: string; title: string }>;
 let threadDeals: Map<string, { id: string; title: string }>;
-let sent: CaptureEmailInput[];
+let sent: GmailMessage[];
 let misses: string[][];
 let ctx: ContentScriptContext;
 
@@ -208,5 +208,5 @@ describe("Capture sponsor in Gmail", () => {
 async function firstCapture() {
   buttonsOf(hosts()[0] as Element)[0]?.click();
   await vi.waitFor(() => expect(sent).toHaveLength(1));
-  return sent[0] as CaptureEmailInput;
+  return sent[0] as GmailMessage;
 }

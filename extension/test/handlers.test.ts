@@ -170,7 +170,7 @@ describe("Gmail's page messages", () => {
     subject: "Sponsorship",
     from: { email: "jane@northwindaudio.com" },
     to: [{ email: "sam@creator.example" }],
-    date: "2026-11-30T09:00:00.000Z",
+    dateTitle: "Mon, Nov 30, 2026, 9:00 AM",
     bodyText: "Our budget is $2,500.",
   };
 

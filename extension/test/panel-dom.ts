@@ -29,16 +29,19 @@ export const buttonStarting = (prefix: string, scope: Scope = document) =>
   all<HTMLButtonElement>("button", scope).find((b) => nameOf(b).startsWith(prefix));
 
 /** The control a label names. */
-export function labelled<T extends HTMLElement = HTMLInputElement>(name: string, scope: Scope = document) {
+export function labelled<T extends HTMLElement = HTMLInputElement>(
+  name: string,
+  scope: Scope = document,
+) {
   const label = all<HTMLLabelElement>("label", scope).find((l) => l.textContent?.trim() === name);
   if (!label) return null;
   if (label.htmlFor) return document.getElementById(label.htmlFor) as T | null;
   return label.querySelector<T>("input, select, textarea");
 }
 
-/** A section (or article) by the text of the heading that labels it. */
+/** A section (or article) by the text of the heading that labels it (not a tab's panel). */
 export function region(name: string, scope: Scope = document) {
-  return all("[aria-labelledby]", scope).find((element) => {
+  return all("section[aria-labelledby], article[aria-labelledby]", scope).find((element) => {
     const ids = (element.getAttribute("aria-labelledby") ?? "").split(" ");
     return ids.some((id) => {
       const heading = document.getElementById(id);

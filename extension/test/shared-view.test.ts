@@ -21,7 +21,8 @@ import {
 } from "../../shared/view/format";
 import { pageErrorWords } from "../../shared/view/page-words";
 import { STATUS_FILTERS } from "../../shared/view/status";
-import { ExtensionError, explain, isSessionLost } from "../lib/errors";
+import { ExtensionError } from "../lib/errors";
+import { explain, isSessionLost } from "../lib/explain";
 
 /**
  * shared/view: what the clients (side panel, in-page buttons, dashboard) show — formatting and

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Deliverable } from "../../shared/crm";
+import { formatCalendarDay } from "../../shared/view/format";
 import type { DealDetail } from "../lib/protocol";
 import {
   activityText,
   amountText,
   FIELD_SPECS,
-  formatCalendarDay,
   originOf,
   parseAmount,
   parseCurrency,
@@ -136,7 +136,7 @@ describe("corrections", () => {
 
   it("keeps the expected close a calendar day (UTC midnight), shown without shifting", () => {
     const close = spec("expectedClose");
-    expect(close.inputs(deal())[0].value).toBe("2026-12-15");
+    expect(close.inputs(deal())[0]?.value).toBe("2026-12-15");
     expect(close.correction({ expectedClose: "2026-12-15" }, deal())).toEqual({ changes: {} });
     expect(close.correction({ expectedClose: "2027-01-04" }, deal())).toEqual({
       changes: { expectedCloseAt: "2027-01-04T00:00:00.000Z" },
@@ -186,7 +186,7 @@ describe("deliverables and activities", () => {
       ["dlv_2", true],
     ]);
     expect(toggled[1]).toBe(deliverables[1]);
-    expect(deliverables[0].done).toBe(false);
+    expect(deliverables[0]?.done).toBe(false);
   });
 
   it("names a correction by the field, and who had read it", () => {

@@ -171,7 +171,7 @@ describe("placing a changed follow-up", () => {
       bounds,
     );
     expect(ids(sent)).toEqual(ids(groups));
-    expect(sent.today.items[0].status).toBe("sent");
+    expect(sent.today.items[0]?.status).toBe("sent");
     const back = placeFollowup(sent, followup("fu_b", "2026-11-10T15:00:00.000Z"), bounds);
     expect(back.today.items.map((f) => [f.id, f.status])).toEqual([
       ["fu_b", "pending"],

@@ -125,3 +125,19 @@ export function formatMoney(valueMinor: number, currency: string, locale?: strin
     return `${major.toLocaleString(locale)} ${currency}`;
   }
 }
+
+/**
+ * A calendar day (a deadline read from an email is that day's UTC midnight) as the reader's
+ * locale writes it, without shifting it to the day before in time zones west of UTC.
+ */
+export function formatCalendarDay(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return "";
+  return at.toLocaleDateString(undefined, {
+    month: "short",
+    day: "numeric",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}

@@ -10,6 +10,7 @@ import { refreshBadge } from "../badge";
 import { readQueue } from "../capture-queue";
 import { capture } from "../captures";
 import { ExtensionError } from "../errors";
+import { captureEmailOf, type GmailMessage } from "../gmail-message";
 import { openPanel } from "../panel";
 import type { EmailState } from "../protocol";
 import { gmailSubject } from "../sites";
@@ -61,7 +62,15 @@ async function emailState(about: { messageId: string; threadId: string | null })
   }
 }
 
-async function captureEmail(body: CaptureEmailInput, tabId: number) {
+async function captureEmail(message: GmailMessage, tabId: number) {
+  let body: CaptureEmailInput;
+  try {
+    body = captureEmailOf(message);
+  } catch (error) {
+    // The page read something this version cannot make sense of: Gmail changed.
+    await countMisses([message.dateTitle && message.from.email.includes("@") ? "date" : "sender"]);
+    throw error;
+  }
   const outcome = await capture("sponsorEmail", body, { tabId });
   if (outcome.state === "saved") await lastEmailCaptureItem.setValue(outcome.result);
   return outcome;
