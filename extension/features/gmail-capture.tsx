@@ -193,7 +193,6 @@ export const gmailCapture: Feature = {
       shown.clear();
     };
 
-
     const mount = async (message: Element, messageId: string, anchor: Element) => {
       const entry: Shown = { messageId, remove: () => undefined };
       shown.set(message, entry);

@@ -416,7 +416,6 @@ describe("conversation of three", () => {
     });
     expect(result.ok && captureEmailSchema.safeParse(result.email).success).toBe(true);
   });
-
 });
 
 describe("forwarded sponsor email", () => {
