@@ -242,7 +242,7 @@ describe.skipIf(!hasChromium)("The Gmail button in Chromium", () => {
     await visible(captureArea(first.page, email.messageId).getByText("In pipeline ✓"));
   });
 
-  it("follows Gmail's hash navigation: the button is for the message on screen", async () => {
+  it("follows Gmail's hash navigation between conversations: the button is for the message on screen", async () => {
     await ensureSignedIn();
     const from = EMAILS.brightline;
     const to = EMAILS.lumen;
@@ -272,15 +272,40 @@ describe.skipIf(!hasChromium)("The Gmail button in Chromium", () => {
     });
     expect((await dealsFrom(from.messageId)).length).toBeLessThanOrEqual(1);
 
+    // Back and forward (hash navigation again): each conversation's own button, once.
+    await page.goBack();
+    await visible(page.locator("h2.hP", { hasText: from.subject }));
+    await visible(captureArea(page, from.messageId).getByRole("button").first());
+    await expect.poll(() => ourHosts(page).count()).toBe(1);
+    await page.goForward();
+    await visible(captureArea(page, to.messageId).getByText("In pipeline ✓"));
+    await expect.poll(() => ourHosts(page).count()).toBe(1);
+
+    // A conversation of three: one button per open message, none for the collapsed one.
+    const three = FIXTURE_CONVERSATIONS.threeMessages;
+    await goToHash(page, `#inbox/${three.token}`);
+    for (const messageId of three.openMessageIds) {
+      await visible(captureArea(page, messageId).getByRole("button").first());
+    }
+    await expect.poll(() => ourHosts(page).count()).toBe(three.openMessageIds.length);
+
     // The inbox: no open message, no button.
     // (Gmail's icon button has no size without Gmail's styles: the click is dispatched.)
     await page.getByRole("button", { name: "Back to Inbox" }).dispatchEvent("click");
-    await visible(page.getByText(FIXTURE_CONVERSATIONS.threeMessages.subject));
+    await visible(page.getByText(three.subject));
     await expect.poll(() => ourHosts(page).count()).toBe(0);
+    expect(loads, "the fake Gmail navigated without a page load").toEqual([]);
+  });
 
-    // From the list into a conversation of three: one button per open message, none for the
-    // collapsed one.
+  it("opens a conversation from the inbox list: its buttons appear once Gmail renders it", async () => {
+    await ensureSignedIn();
     const three = FIXTURE_CONVERSATIONS.threeMessages;
+    const page = await browser.newPage();
+    await page.goto(gmail.url("#inbox"));
+    await visible(page.getByText(three.subject));
+    const loads = countLoads(page);
+
+    // A click on the row: the hash changes first, the conversation arrives a moment later.
     await page.getByText(three.subject).click();
     await visible(page.locator("h2.hP", { hasText: three.subject }));
     for (const messageId of three.openMessageIds) {
@@ -288,13 +313,14 @@ describe.skipIf(!hasChromium)("The Gmail button in Chromium", () => {
     }
     await expect.poll(() => ourHosts(page).count()).toBe(three.openMessageIds.length);
 
-    // Back (hash navigation again): the inbox, then the captured conversation.
+    // Back to the list and forward into the conversation again (history, no page load).
     await page.goBack();
     await expect.poll(() => page.url()).toBe(gmail.url("#inbox"));
     await expect.poll(() => ourHosts(page).count()).toBe(0);
-    await page.goBack();
-    await visible(captureArea(page, to.messageId).getByText("In pipeline ✓"));
-    await expect.poll(() => ourHosts(page).count()).toBe(1);
+    await page.goForward();
+    for (const messageId of three.openMessageIds) {
+      await visible(captureArea(page, messageId).getByRole("button").first());
+    }
     expect(loads, "the fake Gmail navigated without a page load").toEqual([]);
   });
 

@@ -1,10 +1,12 @@
 /**
  * Extension benchmarks (`npx tsx scripts/bench-extension.ts`):
- *  - gzipped size of the YouTube content script (budget 15 KB) and of the side panel's
- *    initial JS — the scripts sidepanel.html loads, followed through static imports, lazy
- *    chunks excluded (budget 120 KB) — and that neither carries twitter-text or zod;
+ *  - gzipped size of the YouTube and Gmail content scripts (budget 15 KB each) and of the side
+ *    panel's initial JS — the scripts sidepanel.html loads, followed through static imports,
+ *    lazy chunks excluded (budget 120 KB) — and that none carries twitter-text or zod;
  *  - in headless Chromium against a local edge, signed in: the time from YouTube's
- *    `yt-navigate-finish` to our buttons rendered in the page, over 20 SPA navigations.
+ *    `yt-navigate-finish` to our buttons rendered in the page, and from Gmail's `hashchange`
+ *    (the fake Gmail's, dispatched once the new conversation is on screen) to the Capture
+ *    sponsor button rendered in the open message's header, over 20 SPA navigations each.
  * Exits 1 when a size budget is exceeded, a lazy-only library loads up front, or the buttons
  * never came.
  * `--sizes-only` skips the browser run (no edge needed): build and sizes alone.
@@ -13,8 +15,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { launchWithExtension, YOUTUBE_ACTIONS_HOST } from "../e2e/harness/browser";
+import {
+  GMAIL_CAPTURE_HOST,
+  launchWithExtension,
+  YOUTUBE_ACTIONS_HOST,
+} from "../e2e/harness/browser";
 import { signUp, startEdge } from "../e2e/harness/edge";
+import { benchToken, generatedEmail, startFakeGmail } from "../e2e/harness/gmail";
 import { signInThroughPanel } from "../e2e/harness/panel";
 import { chromiumPath, EXTENSION_DIR, missingChromiumBanner, ROOT } from "../e2e/harness/paths";
 import { startFakeYouTube } from "../e2e/harness/youtube";
@@ -29,8 +36,8 @@ const gzipSize = (file: string) => gzipSync(readFileSync(file), { level: 9 }).le
 
 /**
  * Libraries that must never load up front: X's counter (twitter-text, ~35 KB gzipped) and zod
- * belong in the side panel's lazy item chunk and the background, not in the YouTube content
- * script or the panel's first screen. Each is recognised by names that survive minification.
+ * belong in the side panel's lazy item chunk and the background, not in a content script or the
+ * panel's first screen. Each is recognised by names that survive minification.
  */
 const LAZY_ONLY: Record<string, RegExp> = {
   "twitter-text": /\b(?:parseTweet|weightedLength)\b/,
@@ -151,11 +158,55 @@ const MEASURE_NAVIGATION = `async ({ href, host, timeoutMs }) => {
   return result;
 }`;
 
-async function measureNavigation(): Promise<{ samples: number[]; timedOut: number }> {
+/**
+ * Runs in the fake Gmail: navigates to another conversation and resolves with the milliseconds
+ * from its `hashchange` (dispatched once the conversation is on screen, as `__navigate` does)
+ * to our host, in the open message's header, having its button rendered.
+ */
+const MEASURE_GMAIL_NAVIGATION = `async ({ hash, messageId, host, timeoutMs }) => {
+  const before = window.__navigations;
+  let changedAt = null;
+  const onChange = () => { changedAt = window.__lastNavigateAt ?? performance.now(); };
+  window.addEventListener("hashchange", onChange, { once: true });
+  // The ids sit on div.adn itself or on an element inside it.
+  const id = '[data-legacy-message-id="' + messageId + '"]';
+  const inMessage = "div.adn:has(" + id + ") " + host + ", div.adn" + id + " " + host;
+  const ready = () => {
+    if (changedAt === null || window.__navigations === before) return false;
+    const el = document.querySelector(inMessage);
+    return !!el && !!el.shadowRoot && !!el.shadowRoot.querySelector("button");
+  };
+  const result = new Promise((resolve) => {
+    let done = false;
+    const finish = (value) => {
+      if (done) return;
+      done = true;
+      observer.disconnect();
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve(value);
+    };
+    const check = () => { if (ready()) finish(Math.max(0, performance.now() - changedAt)); };
+    const observer = new MutationObserver(check);
+    observer.observe(document, { subtree: true, childList: true });
+    const poll = setInterval(check, 2);
+    const timer = setTimeout(() => finish(null), timeoutMs);
+  });
+  window.__navigate(hash);
+  return result;
+}`;
+
+interface Timings {
+  samples: number[];
+  timedOut: number;
+}
+
+async function measureNavigation(): Promise<{ youtube: Timings; gmail: Timings }> {
   const edge = await startEdge();
   const youtube = await startFakeYouTube();
+  const gmail = await startFakeGmail();
   const browser = await launchWithExtension({
-    hostResolverRules: youtube.hostResolverRules,
+    hostResolverRules: `${youtube.hostResolverRules}, ${gmail.hostResolverRules}`,
     apiOrigin: edge.origin,
   });
   try {
@@ -181,12 +232,95 @@ async function measureNavigation(): Promise<{ samples: number[]; timedOut: numbe
       if (typeof ms === "number") samples.push(ms);
       else timedOut += 1;
     }
-    return { samples, timedOut };
+    await page.close();
+
+    // Gmail: from one conversation to the next, each a message not captured yet.
+    const mail = await browser.newPage();
+    await mail.goto(gmail.conversationUrl(benchToken(9999)));
+    await mail
+      .locator(GMAIL_CAPTURE_HOST)
+      .getByRole("button")
+      .first()
+      .waitFor({ state: "visible", timeout: 20_000 });
+    const gmailSamples: number[] = [];
+    let gmailTimedOut = 0;
+    for (let i = 0; i < NAVIGATIONS; i++) {
+      const token = benchToken(i);
+      const ms = await mail.evaluate(
+        `(${MEASURE_GMAIL_NAVIGATION})(${JSON.stringify({
+          hash: `#inbox/${token}`,
+          messageId: generatedEmail(token).messageId,
+          host: GMAIL_CAPTURE_HOST,
+          timeoutMs: NAVIGATION_TIMEOUT_MS,
+        })})`,
+      );
+      if (typeof ms === "number") gmailSamples.push(ms);
+      else gmailTimedOut += 1;
+    }
+    return {
+      youtube: { samples, timedOut },
+      gmail: { samples: gmailSamples, timedOut: gmailTimedOut },
+    };
   } finally {
     await browser.close();
     await youtube.close();
+    await gmail.close();
     await edge.dispose();
   }
+}
+
+/** The median and worst of a navigation timing, or its failure. */
+function timingRows(label: string, { samples, timedOut }: Timings): { rows: Row[]; ok: boolean } {
+  const rows: Row[] = [];
+  if (samples.length > 0) {
+    rows.push({
+      metric: `${label}, median`,
+      value: `${median(samples).toFixed(1)} ms`,
+      budget: "",
+      verdict: "",
+    });
+    rows.push({
+      metric: `${label}, worst`,
+      value: `${Math.max(...samples).toFixed(1)} ms`,
+      budget: "",
+      verdict: "",
+    });
+  }
+  if (timedOut > 0) {
+    rows.push({
+      metric: `${label}, none within ${NAVIGATION_TIMEOUT_MS / 1000} s`,
+      value: String(timedOut),
+      budget: "0",
+      verdict: "FAILED",
+    });
+  }
+  return { rows, ok: timedOut === 0 };
+}
+
+/** A content script's gzipped size against its budget, and the libraries it must not carry. */
+function contentScriptRows(site: string, name: string): { rows: Row[]; ok: boolean } {
+  const rows: Row[] = [];
+  const script = join(EXTENSION_DIR, `content-scripts/${name}.js`);
+  const size = gzipSize(script);
+  const sizeOk = size <= CONTENT_SCRIPT_BUDGET;
+  rows.push({
+    metric: `${site} content script (gzip)`,
+    value: kb(size),
+    budget: kb(CONTENT_SCRIPT_BUDGET),
+    verdict: sizeOk ? "ok" : "OVER BUDGET",
+  });
+  const carried = lazyOnlyIn([script]);
+  rows.push({
+    metric: "  libraries that must stay out of it",
+    value: carried.join(", ") || "none",
+    budget: "none",
+    verdict: carried.length ? "FAILED" : "ok",
+  });
+  const css = join(EXTENSION_DIR, `content-scripts/${name}.css`);
+  if (existsSync(css)) {
+    rows.push({ metric: "  its CSS (gzip)", value: kb(gzipSize(css)), budget: "", verdict: "" });
+  }
+  return { rows, ok: sizeOk && carried.length === 0 };
 }
 
 async function main() {
@@ -194,32 +328,13 @@ async function main() {
   const rows: Row[] = [];
   let failed = false;
 
-  const contentScript = join(EXTENSION_DIR, "content-scripts/youtube.js");
-  const contentSize = gzipSize(contentScript);
-  const contentOk = contentSize <= CONTENT_SCRIPT_BUDGET;
-  failed ||= !contentOk;
-  rows.push({
-    metric: "YouTube content script (gzip)",
-    value: kb(contentSize),
-    budget: kb(CONTENT_SCRIPT_BUDGET),
-    verdict: contentOk ? "ok" : "OVER BUDGET",
-  });
-  const inContentScript = lazyOnlyIn([contentScript]);
-  failed ||= inContentScript.length > 0;
-  rows.push({
-    metric: "  libraries that must stay out of it",
-    value: inContentScript.join(", ") || "none",
-    budget: "none",
-    verdict: inContentScript.length ? "FAILED" : "ok",
-  });
-  const contentCss = join(EXTENSION_DIR, "content-scripts/youtube.css");
-  if (existsSync(contentCss)) {
-    rows.push({
-      metric: "  its CSS (gzip)",
-      value: kb(gzipSize(contentCss)),
-      budget: "",
-      verdict: "",
-    });
+  for (const [site, name] of [
+    ["YouTube", "youtube"],
+    ["Gmail", "gmail"],
+  ] as const) {
+    const contentScript = contentScriptRows(site, name);
+    failed ||= !contentScript.ok;
+    rows.push(...contentScript.rows);
   }
 
   const panelFiles = sidePanelInitialJs(EXTENSION_DIR);
@@ -252,30 +367,14 @@ async function main() {
   if (process.argv.includes("--sizes-only")) {
     console.log("(--sizes-only: navigation timing skipped)");
   } else if (chromiumPath()) {
-    const { samples, timedOut } = await measureNavigation();
-    const label = `yt-navigate-finish → buttons (n=${NAVIGATIONS})`;
-    if (samples.length > 0) {
-      rows.push({
-        metric: `${label}, median`,
-        value: `${median(samples).toFixed(1)} ms`,
-        budget: "",
-        verdict: "",
-      });
-      rows.push({
-        metric: `${label}, worst`,
-        value: `${Math.max(...samples).toFixed(1)} ms`,
-        budget: "",
-        verdict: "",
-      });
-    }
-    if (timedOut > 0) {
-      failed = true;
-      rows.push({
-        metric: `${label}, no buttons within ${NAVIGATION_TIMEOUT_MS / 1000} s`,
-        value: String(timedOut),
-        budget: "0",
-        verdict: "FAILED",
-      });
+    const timings = await measureNavigation();
+    for (const [label, measured] of [
+      [`yt-navigate-finish → buttons (n=${NAVIGATIONS})`, timings.youtube],
+      [`Gmail hashchange → Capture sponsor (n=${NAVIGATIONS})`, timings.gmail],
+    ] as const) {
+      const timing = timingRows(label, measured);
+      failed ||= !timing.ok;
+      rows.push(...timing.rows);
     }
   } else {
     console.warn(`${missingChromiumBanner()}\n(navigation timing skipped; sizes still checked)`);
