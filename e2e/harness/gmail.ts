@@ -340,6 +340,26 @@ function listView(): string {
   );
 }
 
+/**
+ * Gmail's light theme in miniature: its font and colours, and its icon buttons (reply, more,
+ * back) drawn with a glyph so they take room and can be clicked as in Gmail.
+ */
+const GMAIL_LOOK = [
+  "body{margin:0;padding:8px 16px;background:#f6f8fc;color:#1f1f1f;font:14px/20px Roboto,Arial,sans-serif}",
+  "[data-fake-views]{background:#fff;border-radius:16px;padding:8px 16px}",
+  "h2.hP{font:400 22px/28px 'Google Sans',Roboto,Arial,sans-serif;margin:12px 0}",
+  "span.gD{font-weight:700}span.go,span.g3{color:#5e5e5e;font-size:12px}",
+  ".T-I[role=button]{display:inline-flex;align-items:center;justify-content:center;width:32px;height:32px;border-radius:50%;color:#444746;font-size:18px;cursor:pointer;vertical-align:middle}",
+  ".T-I[role=button]:hover{background:rgba(31,31,31,.08)}",
+  ".T-I[role=button] img{display:none}",
+  ".T-I[aria-label=Reply]::before{content:'\\21A9'}",
+  ".T-I[aria-label='More message options']::before{content:'\\22EE'}",
+  ".T-I[aria-label^='Back to']::before{content:'\\2190'}",
+  ".T-I[aria-label=Archive]::before{content:'\\2193'}",
+  "td.acX{white-space:nowrap;text-align:right}",
+  "tr.zA{cursor:pointer}tr.zA td{padding:4px 8px;border-bottom:1px solid #eceff1}",
+].join("");
+
 const INBOX_TITLE = `Inbox (${listed.length}) - ${ACCOUNT.email} - Gmail`;
 
 /**
@@ -350,6 +370,8 @@ function appPage(): string {
   let html = fixture("gmail-single.html");
   html = replaceOnce(html, /<title>[^<]*<\/title>/, `<title>${escapeHtml(INBOX_TITLE)}</title>`);
   html = replaceOnce(html, /<head>/, `<head><meta charset="utf-8">`);
+  // A little of Gmail's look, in the page's own stylesheet (the fixture has one, trimmed).
+  html = replaceOnce(html, /<\/style>/, `${GMAIL_LOOK}</style>`);
   const area = divElement(html, /<div id=":4" class="aeF"[^>]*>/);
   const openTag = area.html.slice(0, area.html.indexOf(">") + 1);
   html = `${html.slice(0, area.start)}${openTag}<div class="nH" data-fake-views=""></div></div>${html.slice(area.end)}`;
@@ -492,6 +514,11 @@ function selfSignedCertificate(dir: string): { key: Buffer; cert: Buffer } {
 export interface FakeGmailOptions {
   /** How long the conversation data takes to arrive (Gmail fetches a thread it has not cached). */
   latencyMs?: number;
+  /**
+   * Where to listen (default: a free port, reached through Chromium's host-resolver rules;
+   * Firefox maps a host name to loopback only, so it needs 443), as startFakeYouTube.
+   */
+  port?: number;
 }
 
 export async function startFakeGmail(options: FakeGmailOptions = {}): Promise<FakeGmail> {
@@ -533,7 +560,7 @@ export async function startFakeGmail(options: FakeGmailOptions = {}): Promise<Fa
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const address = server.address();
   if (typeof address !== "object" || !address) throw new Error("fake Gmail has no port");

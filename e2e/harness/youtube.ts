@@ -290,7 +290,11 @@ function selfSignedCertificate(dir: string): { key: Buffer; cert: Buffer } {
   return { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
 }
 
-export async function startFakeYouTube(): Promise<FakeYouTube> {
+/**
+ * @param options.port where to listen (default: a free port, reached through Chromium's
+ *   host-resolver rules; Firefox maps a host name to loopback only, so it needs 443).
+ */
+export async function startFakeYouTube(options: { port?: number } = {}): Promise<FakeYouTube> {
   const certDir = mkdtempSync(join(tmpdir(), "creatorops-e2e-cert-"));
   const tls = selfSignedCertificate(certDir);
   rmSync(certDir, { recursive: true, force: true });
@@ -328,7 +332,7 @@ export async function startFakeYouTube(): Promise<FakeYouTube> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const address = server.address();
   if (typeof address !== "object" || !address) throw new Error("fake YouTube has no port");

@@ -111,8 +111,9 @@ function CaptureButton({ message, messageId }: { message: Element; messageId: st
           {deal.existing ? "In pipeline ✓" : "Deal created ✓"}
         </span>
         <span class="deal" title={deal.title}>
-          {[deal.title, ...(deal.facts ?? [])].join(" · ")}
+          {deal.title}
         </span>
+        {deal.facts?.length ? <span class="facts">{deal.facts.join(" · ")}</span> : null}
         <button
           type="button"
           class="link"
@@ -215,7 +216,9 @@ export const gmailCapture: Feature = {
     const scan = () => {
       const url = new URL(location.href);
       const main = gmailThreadFromHash(url) ? mainView(document) : null;
-      watch(main ?? (gmailThreadFromHash(url) ? document.body : null));
+      // The views' container: Gmail renders a conversation after its hash changes, as a new
+      // view beside the list it hides, so watching the list alone would miss it.
+      watch(gmailThreadFromHash(url) ? (main?.parentElement ?? document.body) : null);
       const open = main ? openMessages(main) : [];
       for (const [message, entry] of shown) {
         const id = legacyMessageId(message);
@@ -255,7 +258,7 @@ export const gmailCapture: Feature = {
       });
     };
 
-    /** Observes only `root` (Gmail's main view, or the body until it exists); none without one. */
+    /** Observes only `root` (Gmail's views, or the body until they exist); none without one. */
     function watch(root: Element | null) {
       if (root === observed) return;
       observer?.disconnect();
@@ -270,7 +273,7 @@ export const gmailCapture: Feature = {
         childList: true,
         subtree: true,
         attributes: true,
-        attributeFilter: ["data-legacy-message-id", "data-message-id", "class"],
+        attributeFilter: ["data-legacy-message-id", "data-message-id", "class", "style"],
       });
     }
 

@@ -176,6 +176,26 @@ describe("Capture sponsor in Gmail", () => {
     await vi.waitFor(() => expect(hosts()).toHaveLength(0));
   });
 
+  it("gives the button to a conversation Gmail renders after its hash changed (opened from the list)", async () => {
+    load(singleHtml);
+    // The inbox: the list shown, no conversation view yet.
+    const [list, conversation] = [...document.querySelectorAll('[role="main"]')];
+    const views = conversation?.parentElement;
+    conversation?.remove();
+    list?.setAttribute("style", "");
+    history.replaceState({}, "", "/mail/u/0/#inbox");
+    gmailCapture.start(ctx);
+
+    // A row is clicked: the hash moves first, the conversation arrives a moment later.
+    history.replaceState({}, "", `/mail/u/0/${CONVERSATION}`);
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(hosts()).toHaveLength(0);
+    list?.setAttribute("style", "display:none");
+    if (conversation) views?.append(conversation);
+    await vi.waitFor(() => expect(labels()).toEqual(["Capture sponsor"]));
+  });
+
   it("waits for the id of a reply just sent, then gives it a button", async () => {
     load(workspaceHtml);
     gmailCapture.start(ctx);
