@@ -1,7 +1,8 @@
 /**
  * Once per e2e run: build the dashboard when it is missing or older than its sources
  * (`wrangler dev` refuses to start without its assets directory, and the dashboard tests must
- * see the current pages), and the extension (`wxt build` → .output/chrome-mv3). Without
+ * see the current pages), and the extension (`wxt build` → .output/chrome-mv3; with Firefox ESR
+ * installed, the Firefox build too → .output/firefox-mv2). Without
  * Chromium the browser tests skip, loudly; the API walkthrough still runs.
  */
 import { spawnSync } from "node:child_process";
@@ -11,6 +12,7 @@ import {
   ARTIFACTS_DIR,
   chromiumPath,
   EXTENSION_DIR,
+  firefoxPath,
   missingChromiumBanner,
   ROOT,
 } from "./harness/paths";
@@ -63,4 +65,5 @@ export default function setup() {
     return;
   }
   run("built the extension", "npx", ["wxt", "build"]);
+  if (firefoxPath()) run("built the Firefox extension", "npx", ["wxt", "build", "-b", "firefox"]);
 }

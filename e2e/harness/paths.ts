@@ -5,6 +5,15 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** `wxt build` output; E2E_EXTENSION_DIR points the harness at another unpacked build. */
 export const EXTENSION_DIR = process.env.E2E_EXTENSION_DIR ?? `${ROOT}.output/chrome-mv3`;
+/** `wxt build -b firefox` output (MV2), installed into Firefox ESR as a temporary add-on. */
+export const FIREFOX_EXTENSION_DIR = `${ROOT}.output/firefox-mv2`;
+
+/** Firefox ESR to drive (the Firefox build's test), or null when it is not installed. */
+export function firefoxPath(): string | null {
+  const candidate = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+  return existsSync(candidate) ? candidate : null;
+}
+
 /** Screenshots for humans (gitignored). */
 export const ARTIFACTS_DIR = `${ROOT}e2e/artifacts`;
 
