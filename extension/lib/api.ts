@@ -13,7 +13,7 @@ import { ExtensionError } from "./errors";
 export type ApiClient = ReturnType<typeof hc<AppType>>;
 
 // biome-ignore lint/suspicious/noExplicitAny: any status and format of a route's responses
-type AnyResponse = ClientResponse<any, any, any>;
+export type AnyResponse = ClientResponse<any, any, any>;
 
 /** The `data` of a route's success envelopes, inferred from its responses. */
 export type ApiData<R> =

@@ -7,7 +7,7 @@ import type { ClientResponse } from "hono/client";
 import type { CreateContentInput } from "../../shared/content";
 import type { CaptureEmailInput } from "../../shared/crm";
 import { formatCalendarDay, formatMoney } from "../../shared/view/format";
-import type { ApiClient, ApiData } from "./api";
+import type { AnyResponse, ApiClient, ApiData } from "./api";
 import { gmailSubject, youtubeSubject } from "./subjects";
 
 /** What a landed capture reports, whatever its kind. */
@@ -91,12 +91,7 @@ export type CaptureBody<K extends CaptureKind> = Parameters<(typeof CAPTURE_KIND
  */
 export interface AnyKindSpec {
   path: string;
-  // biome-ignore lint/suspicious/noExplicitAny: any status and format (see KindSpec)
-  post(
-    client: ApiClient,
-    body: unknown,
-    idempotencyKey: string,
-  ): Promise<ClientResponse<any, any, any>>;
+  post(client: ApiClient, body: unknown, idempotencyKey: string): Promise<AnyResponse>;
   title(body: unknown): string;
   subject(body: unknown): string | null;
   describe(

@@ -3,7 +3,6 @@
  * restarts; the session token never leaves the background and extension pages.
  */
 import { storage } from "wxt/utils/storage";
-import type { CreateContentInput } from "../../shared/content";
 import {
   CAPTURE_KINDS,
   type CaptureBody,
