@@ -3,86 +3,28 @@ import type { Stage } from "../../shared/crm";
 import { ask } from "../lib/ask";
 import type { DealPage, Pipeline } from "../lib/protocol";
 import { useExplain } from "./panel-context";
+import { type PagedList, usePagedList } from "./use-paged-list";
 
 export type DealItem = DealPage["items"][number];
 
-export interface DealsState {
-  items: DealItem[];
-  nextCursor: string | null;
-  /** loading: first page with nothing to show yet; refreshing: first page over old items. */
-  phase: "loading" | "refreshing" | "ready" | "more" | "error";
-  error: string | null;
-}
+export type DealsState = PagedList<DealItem>;
 
 const PAGE_SIZE = 20;
 
 /**
  * The deals list, newest activity first, optionally of one stage; "Load more" follows the API's
- * keyset cursor. Answers that arrive after a newer request started are dropped.
+ * keyset cursor (use-paged-list.ts).
  */
 export function useDeals() {
-  const explain = useExplain();
   const [stageId, setStageId] = useState("");
-  const [state, setState] = useState<DealsState>({
-    items: [],
-    nextCursor: null,
-    phase: "loading",
-    error: null,
-  });
-  const latest = useRef(0);
-  const stageRef = useRef(stageId);
-  stageRef.current = stageId;
-
-  const load = useCallback(
-    async (cursor?: string) => {
-      const request = ++latest.current;
-      const stage = stageRef.current;
-      setState((previous) => ({
-        ...previous,
-        phase: cursor ? "more" : previous.items.length > 0 ? "refreshing" : "loading",
-        error: null,
-      }));
-      try {
-        const page = await ask("listDeals", {
-          limit: String(PAGE_SIZE),
-          ...(stage ? { stageId: stage } : {}),
-          ...(cursor ? { cursor } : {}),
-        });
-        if (request !== latest.current) return;
-        setState((previous) => ({
-          items: cursor ? [...previous.items, ...page.items] : page.items,
-          nextCursor: page.nextCursor,
-          phase: "ready",
-          error: null,
-        }));
-      } catch (failure) {
-        if (request !== latest.current) return;
-        const error = explain(failure);
-        setState((previous) => ({ ...previous, phase: "error", error }));
-      }
-    },
-    [explain],
+  const list = usePagedList(stageId, (stage: string, cursor?: string) =>
+    ask("listDeals", {
+      limit: String(PAGE_SIZE),
+      ...(stage ? { stageId: stage } : {}),
+      ...(cursor ? { cursor } : {}),
+    }),
   );
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new stage filter reloads page one
-  useEffect(() => {
-    void load();
-  }, [stageId, load]);
-
-  const refresh = useCallback(() => void load(), [load]);
-  const loadMore = useCallback(() => {
-    if (state.nextCursor) void load(state.nextCursor);
-  }, [load, state.nextCursor]);
-
-  /** A changed deal, shown at once while the list catches up. */
-  const replaceItem = useCallback((deal: DealItem) => {
-    setState((previous) => ({
-      ...previous,
-      items: previous.items.map((existing) => (existing.id === deal.id ? deal : existing)),
-    }));
-  }, []);
-
-  return { stageId, setStageId, state, refresh, loadMore, replaceItem };
+  return { stageId, setStageId, ...list };
 }
 
 export type Deals = ReturnType<typeof useDeals>;
