@@ -24,6 +24,7 @@ import { type CaptureOutcome, type CaptureResult, messaging } from "../lib/proto
 import { gmailSubject } from "../lib/subjects";
 import {
   actionArea,
+  checkMessage,
   extractMessage,
   gmailThreadFromHash,
   legacyMessageId,
@@ -35,6 +36,8 @@ import type { Feature } from "./feature";
 import "./gmail-capture.css";
 
 export const CAPTURE_HOST = "creatorops-gmail-capture";
+/** How long a conversation's page may take to show Gmail's views before it counts as a miss. */
+const MAIN_VIEW_WAIT_MS = 30_000;
 
 /** What a captured message shows: its deal, and what the capture read (none when it was there). */
 type Captured = Pick<CaptureResult, "id" | "title" | "facts" | "warnings" | "existing">;
@@ -183,11 +186,19 @@ export const gmailCapture: Feature = {
   start(ctx: ContentScriptContext) {
     /** The button of each open message on screen, by its container. */
     const shown = new Map<Element, Shown>();
-    /** Messages whose misses were already reported (one count per message element). */
-    const reported = new WeakSet<Element>();
+    const reported = new WeakSet<object>();
+    /** Until Gmail's views exist the body is watched, for this long at most (then a miss). */
+    let bodyWatch: number | undefined;
     let observer: MutationObserver | null = null;
     let observed: Element | null = null;
     let frame = 0;
+
+    /** One count per message (or per page, for the main view) of what Gmail no longer had. */
+    const report = (key: object, parts: string[]) => {
+      if (reported.has(key)) return;
+      reported.add(key);
+      void ask("selectorMiss", { parts }).catch(() => undefined);
+    };
 
     const removeAll = () => {
       for (const entry of shown.values()) entry.remove();
@@ -215,10 +226,22 @@ export const gmailCapture: Feature = {
     /** One look at the page: a button for every open message, none for anything else. */
     const scan = () => {
       const url = new URL(location.href);
-      const main = gmailThreadFromHash(url) ? mainView(document) : null;
+      const conversation = gmailThreadFromHash(url) !== null;
+      const main = conversation ? mainView(document) : null;
       // The views' container: Gmail renders a conversation after its hash changes, as a new
-      // view beside the list it hides, so watching the list alone would miss it.
-      watch(gmailThreadFromHash(url) ? (main?.parentElement ?? document.body) : null);
+      // view beside the list it hides, so watching the list alone would miss it. Without any
+      // view yet (Gmail still loading), the body — for a while only.
+      watch(conversation ? (main?.parentElement ?? document.body) : null);
+      if (main || !conversation) {
+        clearTimeout(bodyWatch);
+        bodyWatch = undefined;
+      } else if (bodyWatch === undefined) {
+        bodyWatch = ctx.setTimeout(() => {
+          if (observed !== document.body) return;
+          watch(null);
+          report(document, ["main"]);
+        }, MAIN_VIEW_WAIT_MS);
+      }
       const open = main ? openMessages(main) : [];
       for (const [message, entry] of shown) {
         const id = legacyMessageId(message);
@@ -234,19 +257,16 @@ export const gmailCapture: Feature = {
       }
       for (const message of open) {
         if (shown.has(message)) continue;
-        const read = extractMessage(message, document, url);
+        // Nothing of the message is read here: only whether it has what a capture needs.
+        const check = checkMessage(message, document);
         // A reply just sent has no id yet: wait for it (the observer sees it arrive).
-        if (!read.ok && read.waiting) continue;
+        if (check.waiting) continue;
         const anchor = actionArea(message);
-        if (!read.ok || !anchor) {
-          if (!reported.has(message)) {
-            reported.add(message);
-            const parts = read.ok ? ["action-area"] : read.missing;
-            void ask("selectorMiss", { parts }).catch(() => undefined);
-          }
+        if (!check.messageId || check.missing.length > 0 || !anchor) {
+          report(message, check.missing);
           continue;
         }
-        void mount(message, read.message.messageId, anchor);
+        void mount(message, check.messageId, anchor);
       }
     };
 

@@ -2,7 +2,13 @@
 import { apiClient, unwrap } from "./api";
 import { ExtensionError } from "./errors";
 import type { SessionView, Workspace } from "./protocol";
-import { apiOriginItem, sessionItem, workspaceIdItem, workspacesItem } from "./storage";
+import {
+  apiOriginItem,
+  lastEmailCaptureItem,
+  sessionItem,
+  workspaceIdItem,
+  workspacesItem,
+} from "./storage";
 
 export async function signedInClient() {
   const [origin, session, workspaceId] = await Promise.all([
@@ -24,6 +30,8 @@ function forgetSession() {
     sessionItem.setValue(null),
     workspaceIdItem.setValue(null),
     workspacesItem.setValue([]),
+    // The last Gmail capture is this account's and workspace's: never shown to the next.
+    lastEmailCaptureItem.setValue(null),
   ]);
 }
 
@@ -110,6 +118,7 @@ export async function selectWorkspace(workspaceId: string): Promise<SessionView>
   if (!workspaces.some((workspace) => workspace.id === workspaceId)) {
     throw new ExtensionError("NOT_FOUND", "That workspace isn't one of yours", 404);
   }
+  if ((await workspaceIdItem.getValue()) !== workspaceId) await lastEmailCaptureItem.setValue(null);
   await workspaceIdItem.setValue(workspaceId);
   return sessionView();
 }

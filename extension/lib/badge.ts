@@ -50,8 +50,8 @@ export async function refreshBadge(): Promise<void> {
     );
     if (run === latest) await show(badgeText(page.items.length));
   } catch {
-    // Offline or signed out meanwhile: keep nothing that may be wrong.
-    if (run === latest && !(await sessionItem.getValue())) await show("");
+    // Offline, signed out or another workspace meanwhile: keep nothing that may be wrong.
+    if (run === latest) await show("");
   }
 }
 

@@ -5,7 +5,7 @@
  * and the sender never counted as one. Done here, not in the page: the Gmail content script's
  * size budget is 15 KB gzipped, and nothing here needs the page.
  */
-import type { CaptureEmailInput } from "../../shared/crm";
+import { type CaptureEmailInput, MAX_CAPTURED_BODY_CHARS } from "../../shared/crm";
 import { ExtensionError } from "./errors";
 
 /** An address as Gmail's header shows it: unchecked, in the case it was written. */
@@ -40,7 +40,7 @@ function mailbox(raw: RawMailbox): Mailbox | null {
   const email = raw.email.trim();
   if (!EMAIL.test(email)) return null;
   const lower = email.toLowerCase();
-  const name = raw.name?.replace(/\s+/g, " ").trim();
+  const name = raw.name?.replace(/\s+/g, " ").trim().slice(0, MAX_NAME_CHARS);
   return name && name.toLowerCase() !== lower ? { name, email: lower } : { email: lower };
 }
 
@@ -109,13 +109,32 @@ export function parseGmailDate(title: string, now: Date = new Date()): string | 
 }
 
 /**
+ * When Gmail's legacy message id says the message was received: its high bits (id >> 20) are
+ * milliseconds since 1970 — observed on Gmail's ids, not documented by Google — so a date title
+ * in a language the parser does not read still gives the instant. Null when it is not plausible
+ * (before Gmail, or after `now`).
+ */
+export function dateFromMessageId(messageId: string, now: Date): string | null {
+  if (!/^[0-9a-f]{11,16}$/i.test(messageId)) return null;
+  const at = Number(BigInt(`0x${messageId}`) >> 20n);
+  return at >= Date.UTC(2004, 0, 1) && at <= now.getTime() + 86_400_000
+    ? new Date(at).toISOString()
+    : null;
+}
+
+/** The API's limits (shared/crm.ts captureEmailSchema): what the page read is fitted to them. */
+const MAX_RECIPIENTS = 100;
+const MAX_NAME_CHARS = 200;
+const MAX_SUBJECT_CHARS = 1000;
+
+/**
  * The capture body for `message`, read at `now`.
  * @throws ExtensionError VALIDATION_ERROR when the sender's address or the date cannot be read
  *   (Gmail changed its page): nothing is queued that the API would refuse.
  */
 export function captureEmailOf(message: GmailMessage, now: Date = new Date()): CaptureEmailInput {
   const from = mailbox(message.from);
-  const date = parseGmailDate(message.dateTitle, now);
+  const date = parseGmailDate(message.dateTitle, now) ?? dateFromMessageId(message.messageId, now);
   if (!from || !date) {
     throw new ExtensionError(
       "VALIDATION_ERROR",
@@ -131,18 +150,19 @@ export function captureEmailOf(message: GmailMessage, now: Date = new Date()): C
       seen.add(person.email);
       return [person];
     });
-  const to = people(message.to);
-  const cc = people(message.cc);
+  const to = people(message.to).slice(0, MAX_RECIPIENTS);
+  const cc = people(message.cc).slice(0, MAX_RECIPIENTS);
   return {
     messageId: message.messageId,
     ...(message.threadId ? { threadId: message.threadId } : {}),
     ...(message.threadUrl ? { threadUrl: message.threadUrl } : {}),
-    subject: message.subject,
+    subject: message.subject.slice(0, MAX_SUBJECT_CHARS),
     from,
     to,
     ...(cc.length ? { cc } : {}),
     date,
-    bodyText: message.bodyText,
+    // The server reads the first 50,000 characters; what it accepts at all is bounded too.
+    bodyText: message.bodyText.slice(0, MAX_CAPTURED_BODY_CHARS),
     ...(message.newDeal !== undefined ? { newDeal: message.newDeal } : {}),
   };
 }

@@ -287,49 +287,57 @@ function recipientsOf(message: Element, sender: Element | null): RawMailbox[] {
 // ─── The capture ────────────────────────────────────────────────────────────
 
 /**
- * What "Capture sponsor" sends for one open message (a POST /api/deals/capture-email body).
- * When a selector finds nothing (Gmail changed, or the message is still rendering) the answer
- * names what is missing instead of throwing; `waiting` says only the message id is missing — a
- * reply just sent gets its id shortly, and an id is never invented.
+ * Whether an open message has what a capture reads — its id, the subject, the sender, the date,
+ * the body and a place for the button — without reading any of it (no body text is walked until
+ * the creator clicks). `waiting` when only the id is missing: a reply just sent gets its id a
+ * moment later; never invent one.
  */
-export function extractMessage(message: Element, doc: Document, url: URL): GmailExtraction {
+export function checkMessage(
+  message: Element,
+  doc: Document,
+): { messageId: string | null; missing: GmailMiss[]; waiting: boolean } {
   const missing: GmailMiss[] = [];
   const messageId = legacyMessageId(message);
   if (!messageId) missing.push("message-id");
-
-  const subject = oneLine(subjectOf(doc, message)?.textContent);
-  if (!subject) missing.push("subject");
-
-  const senderElement = firstInHeader(message, GMAIL.sender);
-  const from = senderElement ? mailbox(senderElement) : null;
-  if (!from) missing.push("sender");
-
-  // Read as the page shows it; the background turns it into an instant (lib/gmail-message.ts).
-  const dateTitle = oneLine(firstInHeader(message, GMAIL.date)?.getAttribute("title"));
-  if (!dateTitle) missing.push("date");
-
-  const body = first(message, GMAIL.body);
-  if (!body) missing.push("body");
-
+  if (!oneLine(subjectOf(doc, message)?.textContent)) missing.push("subject");
+  const sender = firstInHeader(message, GMAIL.sender);
+  if (!sender || !mailbox(sender)) missing.push("sender");
+  if (!oneLine(firstInHeader(message, GMAIL.date)?.getAttribute("title"))) missing.push("date");
+  if (!first(message, GMAIL.body)) missing.push("body");
   if (!actionArea(message)) missing.push("action-area");
+  return {
+    messageId,
+    missing,
+    waiting: missing.length === 1 && missing[0] === "message-id",
+  };
+}
 
-  if (!messageId || !from || !body || missing.length) {
-    return missing.length === 1 && missing[0] === "message-id"
-      ? { ok: false, missing, waiting: true }
-      : { ok: false, missing };
+/**
+ * What a capture sends of one open message, read at the click: the ids, the subject, the
+ * sender and recipients as the header shows them, the date title and the whole body text.
+ */
+export function extractMessage(message: Element, doc: Document, url: URL): GmailExtraction {
+  const check = checkMessage(message, doc);
+  const { messageId } = check;
+  if (!messageId || check.missing.length > 0) {
+    return check.waiting
+      ? { ok: false, missing: check.missing, waiting: true }
+      : { ok: false, missing: check.missing };
   }
-
+  const senderElement = firstInHeader(message, GMAIL.sender);
+  const from = senderElement && mailbox(senderElement);
+  const body = first(message, GMAIL.body);
+  if (!from || !body) return { ok: false, missing: check.missing };
   const threadId = threadIdOf(doc, message);
-  const to = recipientsOf(message, senderElement);
   return {
     ok: true,
     message: {
       messageId,
       ...(threadId ? { threadId, threadUrl: `${url.origin}${url.pathname}#all/${threadId}` } : {}),
-      subject,
+      subject: oneLine(subjectOf(doc, message)?.textContent),
       from,
-      to,
-      dateTitle,
+      to: recipientsOf(message, senderElement),
+      dateTitle: oneLine(firstInHeader(message, GMAIL.date)?.getAttribute("title")),
       bodyText: bodyText(body),
     },
   };

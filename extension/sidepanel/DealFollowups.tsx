@@ -79,6 +79,8 @@ export function DealFollowups({ dealId, closed, refreshKey, onRecorded }: Props)
       (current ?? []).map((item) => (item.id === changed.id ? changed : item)).sort(byDue),
     );
     setMessage({ tone: "ok", text: said });
+    // The control used may be gone with its menu: focus stays with the follow-up.
+    setFocus({ id: changed.id, key: crypto.randomUUID() });
     onRecorded();
   };
 

@@ -152,6 +152,12 @@ export function FollowupCard({ followup, onChanged, onOpenDeal, focusKey }: Prop
           aria-controls={snoozing ? menuId : undefined}
           disabled={busy}
           onClick={() => setSnoozing((open) => !open)}
+          onKeyDown={(event) => {
+            // Escape closes the choices from here too, before the view's Escape (back) sees it.
+            if (event.key !== "Escape" || !snoozing) return;
+            event.preventDefault();
+            setSnoozing(false);
+          }}
         >
           Snooze
         </button>

@@ -3,6 +3,7 @@ import { ask } from "../lib/ask";
 
 /** What each part the Gmail button reads is called here. */
 const PART_NAMES: Record<string, string> = {
+  main: "the open conversation",
   "message-id": "message id",
   subject: "subject",
   sender: "sender",

@@ -38,7 +38,7 @@ function whenText(choice: SnoozeChoice, at: Date, now: Date): string {
 
 /** Later today, tomorrow morning, next Monday morning, or a picked time. */
 export function SnoozeMenu({ dueAt, busy, onSnooze, onClose, id }: Props) {
-  // One "now" for the labels and the times sent, taken when the choices open.
+  // One "now" for the labels, taken when the choices open; the time sent is taken at the click.
   const [now] = useState(() => new Date());
   const [picked, setPicked] = useState(() =>
     toLocalInput(snoozeUntil("tomorrow", now).toISOString()),
@@ -76,7 +76,11 @@ export function SnoozeMenu({ dueAt, busy, onSnooze, onClose, id }: Props) {
               type="button"
               disabled={busy || !later}
               data-snooze={choice}
-              onClick={() => onSnooze(at)}
+              onClick={() => {
+                // Taken again at the click: a menu left open for hours never snoozes into the past.
+                const fresh = snoozeUntil(choice, new Date());
+                if (isLater(fresh, dueAt)) onSnooze(fresh);
+              }}
             >
               {SNOOZE_LABELS[choice]}{" "}
               <span className="muted small">{whenText(choice, at, now)}</span>

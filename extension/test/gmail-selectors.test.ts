@@ -573,9 +573,14 @@ describe("captureEmailOf (the background's side of a Gmail capture)", () => {
   });
 
   it("refuses a message whose date or sender cannot be read, rather than queue what the API refuses", () => {
-    expect(() => captureEmailOf({ ...message, dateTitle: "Montag, 30. November" })).toThrow(
-      /date can't be read/,
-    );
+    // A title it cannot read and an id that gives no plausible time (from the future).
+    expect(() =>
+      captureEmailOf({
+        ...message,
+        messageId: "ffffffffffffffff",
+        dateTitle: "Montag, 30. November",
+      }),
+    ).toThrow(/date can't be read/);
     expect(() => captureEmailOf({ ...message, from: { email: "nobody@" } })).toThrow(
       /sender can't be read/,
     );

@@ -28,8 +28,26 @@ const aboutMessage = (data: { messageId?: unknown } | null | undefined) =>
     ? gmailSubject(data.messageId)
     : null;
 
+/**
+ * An id that goes into an API path: the API's ids are letters, digits, `_` and `-` (edge/lib/ids.ts).
+ * Hono's client does not encode path parameters, so "x/../followups/…" would name another route.
+ * @throws ExtensionError VALIDATION_ERROR
+ */
+function pathId(id: unknown): string {
+  if (typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
+  throw new ExtensionError("VALIDATION_ERROR", "That is not a CreatorOps id", 400);
+}
+
 /** Parts a Gmail selector can miss (selectors/gmail.ts GmailMiss); anything else is ignored. */
-const MISS_PARTS = new Set(["message-id", "subject", "sender", "date", "body", "action-area"]);
+const MISS_PARTS = new Set([
+  "main",
+  "message-id",
+  "subject",
+  "sender",
+  "date",
+  "body",
+  "action-area",
+]);
 
 async function emailState(about: { messageId: string; threadId: string | null }) {
   const signedOut: EmailState = { signedIn: false, deal: null, threadDeal: null, queued: false };
@@ -82,12 +100,18 @@ async function openDeal(dealId: string, opened: Promise<void>) {
   await opened;
 }
 
-async function countMisses(parts: string[]) {
-  const known = parts.filter((part) => MISS_PARTS.has(part));
-  if (known.length === 0) return;
-  const counts = { ...(await selectorMissesItem.getValue()) };
-  for (const part of new Set(known)) counts[part] = (counts[part] ?? 0) + 1;
-  await selectorMissesItem.setValue(counts);
+let missWrites: Promise<unknown> = Promise.resolve();
+/** Adds one to each part's count; writes one at a time, so reports arriving together all count. */
+function countMisses(parts: string[]): Promise<void> {
+  const known = new Set(parts.filter((part) => MISS_PARTS.has(part)));
+  if (known.size === 0) return Promise.resolve();
+  const write = missWrites.then(async () => {
+    const counts = { ...(await selectorMissesItem.getValue()) };
+    for (const part of known) counts[part] = (counts[part] ?? 0) + 1;
+    await selectorMissesItem.setValue(counts);
+  });
+  missWrites = write.catch(() => undefined);
+  return write;
 }
 
 /** A panel call with the signed-in client; follow-up changes refresh the badge after. */
@@ -118,7 +142,10 @@ export const deals: HandlerDomain = {
       site: "gmail",
       about: aboutMessage,
       // Not async: opening the panel must happen before any await, inside the click's gesture.
-      handle: ({ dealId }, tab) => openDeal(dealId, openPanel(tab.id)),
+      handle: ({ dealId }, tab) => {
+        const id = pathId(dealId);
+        return openDeal(id, openPanel(tab.id));
+      },
     },
     selectorMiss: {
       from: "page",
@@ -145,13 +172,15 @@ export const deals: HandlerDomain = {
     getDeal: {
       from: "panel",
       handle: (dealId) =>
-        withClient((client) => unwrap(client.api.deals[":id"].$get({ param: { id: dealId } }))),
+        withClient((client) =>
+          unwrap(client.api.deals[":id"].$get({ param: { id: pathId(dealId) } })),
+        ),
     },
     updateDeal: {
       from: "panel",
       async handle({ dealId, changes }) {
         const deal = await withClient((client) =>
-          unwrap(client.api.deals[":id"].$put({ param: { id: dealId }, json: changes })),
+          unwrap(client.api.deals[":id"].$put({ param: { id: pathId(dealId) }, json: changes })),
         );
         // A deal moved to paid or lost cancels its follow-ups: the count may change.
         void refreshBadge();
@@ -162,7 +191,9 @@ export const deals: HandlerDomain = {
       from: "panel",
       handle: (dealId) =>
         withClient((client) =>
-          unwrap(client.api.deals[":id"].activities.$get({ param: { id: dealId }, query: {} })),
+          unwrap(
+            client.api.deals[":id"].activities.$get({ param: { id: pathId(dealId) }, query: {} }),
+          ),
         ),
     },
     addDealNote: {
@@ -170,7 +201,10 @@ export const deals: HandlerDomain = {
       handle: ({ dealId, body }) =>
         withClient((client) =>
           unwrap(
-            client.api.deals[":id"].activities.$post({ param: { id: dealId }, json: { body } }),
+            client.api.deals[":id"].activities.$post({
+              param: { id: pathId(dealId) },
+              json: { body },
+            }),
           ),
         ),
     },
@@ -180,7 +214,7 @@ export const deals: HandlerDomain = {
         const drafted = await withClient((client) =>
           unwrap(
             client.api.deals[":id"].followup.$post({
-              param: { id: dealId },
+              param: { id: pathId(dealId) },
               json: {},
               // The panel's button is disabled while it drafts; a key per click guards retries.
               header: { "idempotency-key": crypto.randomUUID() },
@@ -199,7 +233,12 @@ export const deals: HandlerDomain = {
       from: "panel",
       async handle({ followupId, changes }) {
         const followup = await withClient((client) =>
-          unwrap(client.api.followups[":id"].$patch({ param: { id: followupId }, json: changes })),
+          unwrap(
+            client.api.followups[":id"].$patch({
+              param: { id: pathId(followupId) },
+              json: changes,
+            }),
+          ),
         );
         void refreshBadge();
         return followup;
