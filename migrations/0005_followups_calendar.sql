@@ -11,6 +11,8 @@ CREATE TABLE `calendar_tokens` (
 CREATE UNIQUE INDEX `calendar_tokens_hash` ON `calendar_tokens` (`token_hash`);--> statement-breakpoint
 CREATE UNIQUE INDEX `calendar_tokens_member` ON `calendar_tokens` (`workspace_id`,`user_id`);--> statement-breakpoint
 CREATE INDEX `calendar_tokens_user` ON `calendar_tokens` (`user_id`);--> statement-breakpoint
+-- A captured conversation's address in the mailbox it came from (`/mail/u/1/#all/…`).
+ALTER TABLE `deals` ADD `source_thread_url` text;--> statement-breakpoint
 -- Follow-ups take the CRM's shape (subject, body, recipient, thread, sent time). SQLite adds a
 -- NOT NULL column only with a default, so the table is rebuilt; nothing references it, so
 -- dropping the old one cascades nowhere (D1 cannot switch foreign keys off). Old drafts keep
@@ -25,6 +27,7 @@ CREATE TABLE `__new_followups` (
 	`due_at` integer NOT NULL,
 	`status` text DEFAULT 'pending' NOT NULL,
 	`thread_id` text,
+	`thread_url` text,
 	`assignee_id` text,
 	`sent_at` integer,
 	`reminder_sent_at` integer,

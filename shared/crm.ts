@@ -321,6 +321,8 @@ export interface Deal {
   source: (typeof DEAL_SOURCES)[number];
   sourceMessageId: string | null;
   sourceThreadId: string | null;
+  /** The captured conversation in the Gmail mailbox it came from (`…/mail/u/1/#all/<id>`). */
+  sourceThreadUrl: string | null;
   fieldSources: Partial<Record<string, FieldOrigin>>;
   createdAt: string;
   updatedAt: string;
@@ -500,6 +502,8 @@ export interface Followup {
   assigneeId: string | null;
   /** The captured Gmail thread to reply in, when the deal came from an email. */
   threadId: string | null;
+  /** That thread's address in the mailbox it was captured from. */
+  threadUrl: string | null;
   createdAt: string;
   sentAt: string | null;
   updatedAt: string;

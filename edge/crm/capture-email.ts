@@ -523,6 +523,7 @@ async function createFromEmail(
     source: "email",
     sourceMessageId: input.messageId,
     sourceThreadId: input.threadId ?? null,
+    sourceThreadUrl: input.threadId ? (input.threadUrl ?? null) : null,
     sourceFingerprint: fingerprint,
     fieldSources: mapped.sources,
     lastActivityAt: now,

@@ -109,6 +109,7 @@ export function dealView(
     source: row.source,
     sourceMessageId: row.sourceMessageId,
     sourceThreadId: row.sourceThreadId,
+    sourceThreadUrl: row.sourceThreadUrl,
     fieldSources: row.fieldSources,
     lastActivityAt: lastActivityAt.toISOString(),
     stale: isStale(stageKind, lastActivityAt, now),

@@ -259,6 +259,7 @@ export async function draftFollowup(
             dueAt,
             status: "pending",
             threadId: deal.sourceThreadId,
+            threadUrl: deal.sourceThreadId ? deal.sourceThreadUrl : null,
             assigneeId,
             sentAt: null,
             reminderSentAt: null,

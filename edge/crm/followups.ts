@@ -37,6 +37,7 @@ export function followupView(row: FollowupRow): Followup {
     status: row.status,
     assigneeId: row.assigneeId,
     threadId: row.threadId,
+    threadUrl: row.threadUrl,
     createdAt: row.createdAt.toISOString(),
     sentAt: row.sentAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),

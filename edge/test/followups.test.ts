@@ -201,7 +201,13 @@ async function captureEmail(
     as(user, {
       body: {
         messageId: uid("msg"),
-        ...(fields.threadId ? { threadId: fields.threadId } : {}),
+        ...(fields.threadId
+          ? {
+              threadId: fields.threadId,
+              // Captured in the second signed-in Gmail account.
+              threadUrl: `https://mail.google.com/mail/u/1/#all/${fields.threadId}`,
+            }
+          : {}),
         subject: fields.subject ?? "Sponsorship: Northwind Audio x Sam",
         from: { name: "Jane Doe", email: fields.from ?? "jane@northwindaudio.com" },
         to: [{ name: "Sam", email: "sam@creator.example" }],
@@ -259,6 +265,7 @@ describe("drafting with the offline provider", () => {
       status: "pending",
       assigneeId: owner.userId,
       threadId: null,
+      threadUrl: null,
       createdAt: expect.stringMatching(ISO_UTC),
       sentAt: null,
       updatedAt: expect.stringMatching(ISO_UTC),
@@ -393,6 +400,8 @@ describe("drafting with the offline provider", () => {
     const { followup, provider } = await drafted(owner, deal.id);
     expect(provider).toBe("offline");
     expect(followup.threadId).toBe(threadId);
+    // The mailbox it was captured from, so the reply opens in that Gmail account.
+    expect(followup.threadUrl).toBe(`https://mail.google.com/mail/u/1/#all/${threadId}`);
     expect(followup.to).toEqual({ name: "Jane Doe", email: "jane@northwindaudio.com" });
     expect(followup.body).toContain(deal.title);
     // A reply in the thread: "Re: <subject>", and the greeting names the sender.

@@ -133,7 +133,7 @@ export function DealDetail({ dealId, stages, onBack, onChanged }: Props) {
               </span>
               {deal.sourceThreadId ? (
                 <a
-                  href={gmailThreadUrl(deal.sourceThreadId)}
+                  href={gmailThreadUrl(deal.sourceThreadId, deal.sourceThreadUrl)}
                   target="_blank"
                   rel="noopener noreferrer"
                 >

@@ -165,3 +165,32 @@ describe("Gmail links built from the API's data", () => {
     expect(compose.hash).toBe("");
   });
 });
+
+describe("Gmail links of a captured deal", () => {
+  it("open the conversation in the mailbox it was captured from, and only on Gmail", () => {
+    const captured = "https://mail.google.com/mail/u/1/#inbox/FMfcgzQXJWDsKcVqNrTbwnlHCBHmzQpv";
+    expect(gmailThreadUrl("18c2f0a1b2c3d4e5", captured)).toBe(
+      "https://mail.google.com/mail/u/1/#all/18c2f0a1b2c3d4e5",
+    );
+    expect(
+      gmailReplyUrl({
+        threadId: "18c2f0a1b2c3d4e5",
+        threadUrl: captured,
+        to: null,
+        subject: "S",
+        body: "B",
+      }),
+    ).toBe("https://mail.google.com/mail/u/1/#all/18c2f0a1b2c3d4e5");
+    // Anything else is not taken: the first account.
+    for (const other of [
+      "https://evil.example/mail/u/1/#all/x",
+      "https://mail.google.com/mail/u/1/../../x/",
+      "javascript:alert(1)",
+      null,
+    ]) {
+      expect(gmailThreadUrl("18c2f0a1b2c3d4e5", other)).toBe(
+        "https://mail.google.com/mail/u/0/#all/18c2f0a1b2c3d4e5",
+      );
+    }
+  });
+});

@@ -109,6 +109,8 @@ export const deals = sqliteTable(
     /** Gmail message id: capturing the same email twice finds the first deal. */
     sourceMessageId: text("source_message_id"),
     sourceThreadId: text("source_thread_id"),
+    /** The captured conversation's address in the mailbox it was captured from (`/mail/u/1/…`). */
+    sourceThreadUrl: text("source_thread_url"),
     /** SHA-256 of sender, subject and date: the same email captured from two mailboxes. */
     sourceFingerprint: text("source_fingerprint"),
     fieldSources: json<Partial<Record<string, FieldOrigin>>>("field_sources")
@@ -207,8 +209,9 @@ export const followups = sqliteTable(
     body: text("body").notNull(),
     dueAt: time("due_at").notNull(),
     status: text("status", { enum: FOLLOWUP_STATUSES }).notNull().default("pending"),
-    /** The captured Gmail thread to reply in. */
+    /** The captured Gmail thread to reply in, and its address in that mailbox. */
     threadId: text("thread_id"),
+    threadUrl: text("thread_url"),
     assigneeId: text("assignee_id").references(() => users.id, { onDelete: "set null" }),
     sentAt: time("sent_at"),
     /** When the reminder email went out (the reminder job); cleared when `dueAt` moves. */
