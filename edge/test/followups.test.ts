@@ -43,6 +43,7 @@ interface FollowupView {
   status: "pending" | "sent" | "cancelled";
   assigneeId: string | null;
   threadId: string | null;
+  threadUrl: string | null;
   createdAt: string;
   sentAt: string | null;
   updatedAt: string;
