@@ -27,10 +27,17 @@ const background: BackgroundDefinition = defineBackground(() => {
     port.onMessage.addListener((request: RepurposeRequest) => void relayRepurpose(port, request));
   });
 
-  // The toolbar button opens the side panel (Chrome; Firefox's sidebar has its own button).
+  // The toolbar button opens the side panel (Chrome).
   const chromePanel = (browser as { sidePanel?: { setPanelBehavior(b: object): Promise<void> } })
     .sidePanel;
   void chromePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+  // Firefox: the toolbar button opens the sidebar too (toggle() must run inside the click).
+  const firefoxSidebar = (browser as { sidebarAction?: { toggle(): Promise<void> } }).sidebarAction;
+  if (!chromePanel && firefoxSidebar) {
+    (browser.action ?? browser.browserAction).onClicked.addListener(() => {
+      void firefoxSidebar.toggle().catch(() => undefined);
+    });
+  }
 
   // A browser (re)start: anything still queued from before gets its retry now.
   browser.runtime.onStartup.addListener(() => void retryQueued());
