@@ -2,6 +2,7 @@ import { useEffect, useId, useRef } from "react";
 import type { Stage } from "../../shared/crm";
 import { formatCalendarDay, formatMoney } from "../../shared/view/format";
 import { Field } from "./Field";
+import { PagedListBody } from "./PagedListBody";
 import type { DealItem, Deals } from "./use-deals";
 
 interface Props {
@@ -56,66 +57,23 @@ export function DealsList({ deals, stages, onOpen, returnFocusTo }: Props) {
         </Field>
       </div>
 
-      {state.phase === "loading" ? (
-        <>
-          <p className="visually-hidden" role="status">
-            Loading deals…
-          </p>
-          <ul className="idea-list" aria-hidden="true">
-            {[0, 1, 2].map((n) => (
-              <li key={n} className="idea skeleton">
-                <div className="skeleton-line wide" />
-                <div className="skeleton-line narrow" />
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : state.phase === "error" && state.items.length === 0 ? (
-        <div className="empty" role="alert">
-          <p>Couldn't load your deals. {state.error}</p>
-          <button type="button" onClick={refresh}>
-            Try again
-          </button>
-        </div>
-      ) : state.items.length === 0 ? (
-        <p className="empty muted">
-          {stageId
+      <PagedListBody
+        state={state}
+        noun="deals"
+        empty={
+          stageId
             ? "No deals in this stage."
-            : "No deals yet — capture a sponsor's email in Gmail to start one."}
-        </p>
-      ) : (
-        <>
-          <ul className="idea-list" ref={listRef}>
-            {state.items.map((deal) => (
-              <DealRow
-                key={deal.id}
-                deal={deal}
-                stage={stageById.get(deal.stageId)}
-                onOpen={onOpen}
-              />
-            ))}
-          </ul>
-          {state.phase === "error" ? (
-            <div className="row" role="alert">
-              <p className="error">{state.error}</p>
-              <button type="button" onClick={refresh}>
-                Try again
-              </button>
-            </div>
-          ) : null}
-          {state.nextCursor ? (
-            <button
-              type="button"
-              className="load-more"
-              disabled={state.phase === "more"}
-              onClick={loadMore}
-            >
-              {state.phase === "more" ? "Loading…" : "Load more"}
-              <span className="visually-hidden"> deals</span>
-            </button>
-          ) : null}
-        </>
-      )}
+            : "No deals yet — capture a sponsor's email in Gmail to start one."
+        }
+        listRef={listRef}
+        refresh={refresh}
+        loadMore={loadMore}
+        loadMoreHint="deals"
+      >
+        {(deal) => (
+          <DealRow key={deal.id} deal={deal} stage={stageById.get(deal.stageId)} onOpen={onOpen} />
+        )}
+      </PagedListBody>
     </section>
   );
 }

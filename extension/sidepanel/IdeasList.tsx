@@ -4,6 +4,7 @@ import { formatDateTime } from "../../shared/view/format";
 import { STATUS_FILTERS, STATUS_LABELS } from "../../shared/view/status";
 import type { ContentItem } from "../lib/protocol";
 import { Field } from "./Field";
+import { PagedListBody } from "./PagedListBody";
 import type { Ideas } from "./use-ideas";
 
 interface Props {
@@ -83,60 +84,18 @@ export function IdeasList({ ideas, onOpen, returnFocusTo }: Props) {
         </Field>
       </div>
 
-      {state.phase === "loading" ? (
-        <>
-          <p className="visually-hidden" role="status">
-            Loading ideas…
-          </p>
-          <ul className="idea-list" aria-hidden="true">
-            {[0, 1, 2].map((n) => (
-              <li key={n} className="idea skeleton">
-                <div className="skeleton-line wide" />
-                <div className="skeleton-line narrow" />
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : state.phase === "error" && state.items.length === 0 ? (
-        <div className="empty" role="alert">
-          <p>Couldn't load your ideas. {state.error}</p>
-          <button type="button" onClick={refresh}>
-            Try again
-          </button>
-        </div>
-      ) : state.items.length === 0 ? (
-        <p className="empty muted">
-          {filtered
-            ? "No ideas match this search."
-            : "No ideas yet — save one from YouTube or above"}
-        </p>
-      ) : (
-        <>
-          <ul className="idea-list" ref={listRef}>
-            {state.items.map((item) => (
-              <IdeaRow key={item.id} item={item} onOpen={onOpen} />
-            ))}
-          </ul>
-          {state.phase === "error" ? (
-            <div className="row" role="alert">
-              <p className="error">{state.error}</p>
-              <button type="button" onClick={refresh}>
-                Try again
-              </button>
-            </div>
-          ) : null}
-          {state.nextCursor ? (
-            <button
-              type="button"
-              className="load-more"
-              disabled={state.phase === "more"}
-              onClick={loadMore}
-            >
-              {state.phase === "more" ? "Loading…" : "Load more"}
-            </button>
-          ) : null}
-        </>
-      )}
+      <PagedListBody
+        state={state}
+        noun="ideas"
+        empty={
+          filtered ? "No ideas match this search." : "No ideas yet — save one from YouTube or above"
+        }
+        listRef={listRef}
+        refresh={refresh}
+        loadMore={loadMore}
+      >
+        {(item) => <IdeaRow key={item.id} item={item} onOpen={onOpen} />}
+      </PagedListBody>
     </section>
   );
 }
