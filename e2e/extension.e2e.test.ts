@@ -11,9 +11,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations } from "./harness/axe";
 import {
   type CollectedError,
+  closeTestTabs,
   describeErrors,
   type ExtensionBrowser,
   launchWithExtension,
+  text,
+  UI_TIMEOUT,
+  visible,
   YOUTUBE_ACTIONS_HOST,
 } from "./harness/browser";
 import { type ApiUser, builtExtensionId, signUp, startEdge, type TestEdge } from "./harness/edge";
@@ -24,21 +28,9 @@ import { type FakeYouTube, fakeVideo, startFakeYouTube, YOUTUBE_ORIGIN } from ".
 const hasChromium = chromiumPath() !== null;
 if (!hasChromium) console.warn(missingChromiumBanner());
 
-/** Generous: CI machines have 2 cores, and workerd, Chromium and Vitest share them. */
-const UI_TIMEOUT = 20_000;
-
 const ourActions = (page: Page) => page.locator(YOUTUBE_ACTIONS_HOST);
 const ourButton = (page: Page, name: string | RegExp) =>
   ourActions(page).getByRole("button", { name });
-
-async function visible(locator: Locator, timeout = UI_TIMEOUT) {
-  await locator.waitFor({ state: "visible", timeout });
-}
-
-/** A node's text, whitespace collapsed (as a viewer reads it). */
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
-}
 
 /** The accessible names of the buttons the extension put in the page. */
 async function ourButtonNames(page: Page): Promise<string[]> {
@@ -76,20 +68,8 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
     await edge?.dispose();
   });
 
-  // Each test opens its own tabs; the first, blank tab keeps the browser window open. A
-  // failed test first leaves a screenshot of every tab, for the report.
   afterEach(async ({ task }) => {
-    const [, ...opened] = browser?.context.pages() ?? [];
-    if (task.result?.state === "fail") {
-      const slug = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-      for (const [index, page] of opened.entries()) {
-        console.warn(`tab ${index + 1}: ${page.url()}`);
-        await browser.screenshot(page, `failed-${slug}-${index + 1}.png`).catch(() => undefined);
-      }
-      if (edge && !edge.running) console.warn("The edge was down when the test failed.");
-      console.warn(`Errors so far:\n${describeErrors(browser?.errors ?? [])}`);
-    }
-    for (const page of opened) await page.close().catch(() => undefined);
+    await closeTestTabs(browser, task, edge, "failed-");
   });
 
   /** Signs in through the side panel (the creator's way); answers the panel page. */

@@ -13,6 +13,7 @@
 import type { Browser, Page } from "puppeteer-core";
 import puppeteer from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UI_TIMEOUT } from "./harness/browser";
 import { type ApiUser, signUp, startEdge, type TestEdge } from "./harness/edge";
 import { EMAILS, type FakeGmail, startFakeGmail } from "./harness/gmail";
 import { FIREFOX_EXTENSION_DIR, firefoxPath } from "./harness/paths";
@@ -28,7 +29,6 @@ if (!firefox) {
 const GECKO_ID = "extension@creatorops.ai";
 const UUID = "6f3c2a1e-8d4b-4c7a-9e21-5b0f7d3c9a84";
 const EXTENSION_ORIGIN = `moz-extension://${UUID}`;
-const UI_TIMEOUT = 20_000;
 const poll = { timeout: UI_TIMEOUT, interval: 200 };
 
 /**

@@ -14,10 +14,14 @@ import type { Deal, Followup } from "../shared/crm";
 import { accessibilityViolations } from "./harness/axe";
 import {
   type CollectedError,
+  closeTestTabs,
   describeErrors,
   type ExtensionBrowser,
   GMAIL_CAPTURE_HOST,
   launchWithExtension,
+  text,
+  UI_TIMEOUT,
+  visible,
 } from "./harness/browser";
 import { type ApiUser, builtExtensionId, signUp, startEdge, type TestEdge } from "./harness/edge";
 import {
@@ -34,8 +38,6 @@ import { artifactPath, chromiumPath, EXTENSION_DIR, missingChromiumBanner } from
 const hasChromium = chromiumPath() !== null;
 if (!hasChromium) console.warn(missingChromiumBanner());
 
-/** Generous: CI machines have 2 cores, and workerd, Chromium and Vitest share them. */
-const UI_TIMEOUT = 20_000;
 const ACCOUNT_EMAIL = "alex@creatorstudio.tv";
 
 type ApiDeal = Deal & { lastActivityAt: string; stale: boolean };
@@ -50,15 +52,6 @@ const openMessage = (page: Page, messageId: string) =>
 
 /** Our button area in one message's header. */
 const captureArea = (page: Page, messageId: string) => ourHosts(openMessage(page, messageId));
-
-async function visible(locator: Locator, timeout = UI_TIMEOUT) {
-  await locator.waitFor({ state: "visible", timeout });
-}
-
-/** A node's text, whitespace collapsed (as a reader reads it). */
-async function text(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
-}
 
 /** What our button area shows (its shadow root's text, whitespace collapsed). */
 async function shownText(area: Locator): Promise<string> {
@@ -92,20 +85,8 @@ describe.skipIf(!hasChromium)("The Gmail button in Chromium", () => {
     await edge?.dispose();
   });
 
-  // Each test opens its own tabs; the first, blank tab keeps the browser window open. A
-  // failed test first leaves a screenshot of every tab, for the report.
   afterEach(async ({ task }) => {
-    const [, ...opened] = browser?.context.pages() ?? [];
-    if (task.result?.state === "fail") {
-      const slug = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-      for (const [index, page] of opened.entries()) {
-        console.warn(`tab ${index + 1}: ${page.url()}`);
-        await browser.screenshot(page, `failed-gmail-${slug}-${index + 1}.png`).catch(() => {});
-      }
-      if (edge && !edge.running) console.warn("The edge was down when the test failed.");
-      console.warn(`Errors so far:\n${describeErrors(browser?.errors ?? [])}`);
-    }
-    for (const page of opened) await page.close().catch(() => undefined);
+    await closeTestTabs(browser, task, edge, "failed-gmail-");
     if (edge && !edge.running) await edge.start();
   });
 

@@ -6,14 +6,13 @@
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations } from "./harness/axe";
+import { UI_TIMEOUT } from "./harness/browser";
 import { type ApiUser, signUp, startEdge, type TestEdge } from "./harness/edge";
 import { artifactPath, chromiumPath, missingChromiumBanner } from "./harness/paths";
 
 const hasChromium = chromiumPath() !== null;
 if (!hasChromium) console.warn(missingChromiumBanner());
 
-/** Generous: CI machines have 2 cores, and workerd, Chromium and Vitest share them. */
-const UI_TIMEOUT = 20_000;
 const PASSWORD = "correct horse battery staple";
 
 const uniqueEmail = (who: string) =>

@@ -10,6 +10,7 @@ import {
   type Browser,
   type BrowserContext,
   chromium,
+  type Locator,
   type Page,
   type Worker,
 } from "playwright-core";
@@ -254,3 +255,39 @@ export const YOUTUBE_ACTIONS_HOST = "creatorops-youtube-actions";
 
 /** The element of the extension's Gmail button, one per open message (an open shadow root inside). */
 export const GMAIL_CAPTURE_HOST = "creatorops-gmail-capture";
+
+/** Generous: CI machines have 2 cores, and workerd, the browser and Vitest share them. */
+export const UI_TIMEOUT = 20_000;
+
+export async function visible(locator: Locator, timeout = UI_TIMEOUT) {
+  await locator.waitFor({ state: "visible", timeout });
+}
+
+/** A node's text, whitespace collapsed (as a reader reads it). */
+export async function text(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * After each test of a shared browser: a failed test first leaves a screenshot of every tab it
+ * opened (named after `prefix` and the test) and the errors so far, for the report; then its
+ * tabs close. The first, blank tab keeps the browser window open.
+ */
+export async function closeTestTabs(
+  browser: ExtensionBrowser | undefined,
+  task: { name: string; result?: { state?: string } },
+  edge: { running: boolean } | undefined,
+  prefix: string,
+) {
+  const [, ...opened] = browser?.context.pages() ?? [];
+  if (task.result?.state === "fail") {
+    const slug = task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+    for (const [index, page] of opened.entries()) {
+      console.warn(`tab ${index + 1}: ${page.url()}`);
+      await browser?.screenshot(page, `${prefix}${slug}-${index + 1}.png`).catch(() => undefined);
+    }
+    if (edge && !edge.running) console.warn("The edge was down when the test failed.");
+    console.warn(`Errors so far:\n${describeErrors(browser?.errors ?? [])}`);
+  }
+  for (const page of opened) await page.close().catch(() => undefined);
+}
