@@ -35,12 +35,15 @@ export interface PreviousCall {
 export interface MeteredCall<T> {
   feature: AiFeature;
   provider: AiProvider;
-  /** SHA-256 of everything that shapes the answer (input, options, provider, model). */
-  cacheKey: string;
+  /**
+   * For a feature whose answers are saved and can be answered again (repurposing): `key` is the
+   * SHA-256 of everything that shapes the answer (input, options, provider, model), and
+   * `answer` reads an earlier identical call's saved output (undefined: call the provider).
+   * Features that keep no answer apart (a deal reading, a new draft) leave it out: no look-up.
+   */
+  cache?: { key: string; answer(previous: PreviousCall): Promise<T | undefined> };
   /** Credits the call costs on a paid provider (the offline provider costs none). */
   credits: number;
-  /** The saved answer of an earlier identical call, or undefined to call the provider. */
-  fromCache(previous: PreviousCall): Promise<T | undefined>;
   /** The provider call; its output and who answered. */
   run(provider: AiProvider): Promise<{ output: T; meta: AiAnswerMeta }>;
   /** The feature's writes, saved in one batch with the `ai_requests` record. */
@@ -69,14 +72,21 @@ export async function meteredAiCall<T>(
   const { scope, workspace, env } = ctx;
   const userId = ctx.user?.id ?? null;
   const record = (fields: Omit<typeof aiRequests.$inferInsert, "workspaceId" | "feature">) =>
-    scope.insert(aiRequests, { userId, feature: call.feature, cacheKey: call.cacheKey, ...fields });
+    scope.insert(aiRequests, {
+      userId,
+      feature: call.feature,
+      cacheKey: call.cache?.key ?? null,
+      ...fields,
+    });
 
-  const [previous] = (await scope
-    .select(aiRequests, eq(aiRequests.cacheKey, call.cacheKey), eq(aiRequests.status, "ok"))
-    .orderBy(desc(aiRequests.createdAt))
-    .limit(1)) as (typeof aiRequests.$inferSelect)[];
-  if (previous) {
-    const output = await call.fromCache(previous);
+  const [previous] = call.cache
+    ? ((await scope
+        .select(aiRequests, eq(aiRequests.cacheKey, call.cache.key), eq(aiRequests.status, "ok"))
+        .orderBy(desc(aiRequests.createdAt))
+        .limit(1)) as (typeof aiRequests.$inferSelect)[])
+    : [];
+  if (previous && call.cache) {
+    const output = await call.cache.answer(previous);
     if (output !== undefined) {
       await record({
         id: newId("air"),

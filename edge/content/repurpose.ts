@@ -123,9 +123,11 @@ export async function repurposeContent(
   const result = await meteredAiCall<Variant[]>(ctx, {
     feature: "repurpose",
     provider,
-    cacheKey,
+    cache: {
+      key: cacheKey,
+      answer: (previous) => cachedVariants(ctx, item.id, previous.id, platforms.length),
+    },
     credits: creditsFor(platforms),
-    fromCache: (previous) => cachedVariants(ctx, item.id, previous.id, platforms.length),
     run: async (chosen) => {
       const answer = await chosen.repurpose({
         source,

@@ -24,7 +24,6 @@ import type { AiDealTerms, AiProvider } from "../ai/provider";
 import type { StoredDeliverable } from "../db/schema";
 import type { WorkspaceContext } from "../db/workspace-context";
 import { ApiError } from "../errors";
-import { sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
 import { nameMatchesDomain } from "./brand";
 import type { DealColumns } from "./deal-view";
@@ -240,12 +239,8 @@ export async function readWithAi(
     const result = await meteredAiCall<AiDealTerms>(ctx, {
       feature: "deal_extraction",
       provider,
-      cacheKey: await sha256Hex(
-        JSON.stringify({ v: 1, email, provider: provider.name, model: provider.model }),
-      ),
+      // Readings are kept only as the deal's fields: there is no earlier answer to give again.
       credits: DEAL_EXTRACTION_CREDITS,
-      // Readings are not stored apart from the deal, so there is nothing to answer from.
-      fromCache: async () => undefined,
       run: async () => {
         const answer = await extract({
           subject: email.subject,

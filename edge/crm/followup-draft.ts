@@ -213,10 +213,8 @@ export async function draftFollowup(
       meteredAiCall<Draft>(ctx, {
         feature: "followup_draft",
         provider: chosen,
-        // Each draft is new: a follow-up is never answered from the cache.
-        cacheKey: crypto.randomUUID(),
+        // Each draft is new: a follow-up is never answered from a cache.
         credits: FOLLOWUP_DRAFT_CREDITS,
-        fromCache: async () => undefined,
         run: async (answering) => {
           const answer = await answering.draftFollowup({ context: facts.context, brandVoice });
           const draft = {
