@@ -132,8 +132,6 @@ export interface ProtocolMap {
     followupId: string;
     changes: InferRequestType<FollowupRoute["$patch"]>["json"];
   }): Result<Answer<FollowupRoute["$patch"]>>;
-  /** The last Gmail capture's result, for the top of the deals view. */
-  lastEmailCapture(): Result<CaptureResult | null>;
 }
 
 /** The messages the background answers (with a Result), and their data and answers. */

@@ -155,7 +155,6 @@ export const deals: HandlerDomain = {
       handle: ({ parts }) => countMisses(parts),
     },
     selectorMisses: { from: "panel", handle: () => selectorMissesItem.getValue() },
-    lastEmailCapture: { from: "panel", handle: () => lastEmailCaptureItem.getValue() },
 
     pipeline: {
       from: "panel",

@@ -37,7 +37,6 @@ export const ANSWERED = [
   "openDeal",
   "selectorMiss",
   "selectorMisses",
-  "lastEmailCapture",
   "pipeline",
   "stages",
   "listDeals",
