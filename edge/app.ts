@@ -17,6 +17,8 @@ import { authRoutes } from "./routes/auth";
 import { calendarRoutes } from "./routes/calendar";
 import { contentRoutes } from "./routes/content";
 import { dealRoutes } from "./routes/deals";
+import { devRoutes } from "./routes/dev";
+import { emailRoutes } from "./routes/email";
 import { followupRoutes } from "./routes/followups";
 import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
@@ -70,7 +72,9 @@ const routes = app
   .route("/api/followups", followupRoutes)
   .route("/api/jobs", jobRoutes)
   .route("/api/usage", usageRoutes)
-  .route("/api/calendar.ics", calendarRoutes);
+  .route("/api/calendar.ics", calendarRoutes)
+  .route("/api/email", emailRoutes)
+  .route("/api/dev", devRoutes);
 
 app.onError(onError);
 app.notFound(onNotFound);

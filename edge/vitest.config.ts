@@ -34,7 +34,11 @@ export default defineConfig({
       main: root("./index.ts"),
       wrangler: { configPath: root("../wrangler.toml") },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: await readD1Migrations(root("../migrations")) },
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(root("../migrations")),
+          // Unsubscribe links are signed with it; a fresh one per run, never committed.
+          EMAIL_TOKEN_SECRET: crypto.randomUUID(),
+        },
         // Left unmigrated by setup.ts: a migration's data conversion is tested on it.
         d1Databases: ["MIGRATION_DB"],
       },

@@ -2,6 +2,8 @@
 // serve the whole product (API, dashboard, cron) with `wrangler dev` on workerd. No Cloudflare
 // account needed.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 
 const port = process.env.PORT ?? "8787";
 const quietEnv = {
@@ -20,6 +22,19 @@ function step(title, commandLine, env = {}) {
     console.error(`\n✖ ${title} failed (${reason}): ${commandLine}`);
     process.exit(1);
   }
+}
+
+// Unsubscribe links in emails are signed with EMAIL_TOKEN_SECRET. Local secrets live in
+// .dev.vars (git-ignored); the first run writes a random one, later runs keep it, so links in
+// the local outbox keep working across restarts.
+const devVars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
+if (!/^EMAIL_TOKEN_SECRET=/m.test(devVars)) {
+  const separator = devVars && !devVars.endsWith("\n") ? "\n" : "";
+  appendFileSync(
+    ".dev.vars",
+    `${separator}EMAIL_TOKEN_SECRET=${randomBytes(32).toString("hex")}\n`,
+  );
+  console.log("✓ Wrote a random EMAIL_TOKEN_SECRET to .dev.vars (local only, git-ignored)");
 }
 
 step("Building the dashboard", "npx vite build dashboard");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { timeZoneSchema } from "./notifications";
 
 /** Trimmed and lower-cased so one person has one account whatever they type. */
 export const emailSchema = z
@@ -23,6 +24,8 @@ export const signupSchema = z.object({
   password: passwordSchema,
   name: z.string().trim().min(1).max(100).optional(),
   client: authClientSchema,
+  /** IANA time zone for the daily digest and reminders (the browser's); UTC when absent. */
+  timeZone: timeZoneSchema.optional(),
 });
 export type SignupInput = z.input<typeof signupSchema>;
 

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   "RULE_VIOLATION",
   "AI_UNAVAILABLE",
   "AI_OUTPUT_INVALID",
+  "UNSUBSCRIBE_LINK_INVALID",
   "INTERNAL_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

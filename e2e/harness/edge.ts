@@ -5,7 +5,7 @@
  * the extension and bring it back.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -167,6 +167,8 @@ export async function startEdge(options: EdgeOptions = {}): Promise<TestEdge> {
     APP_ORIGIN: origin,
     // No AI key: the offline repurposer answers, deterministic and without network.
     AI_API_KEY: "",
+    // Signs unsubscribe links in emails (invitations); a fresh one per edge, never committed.
+    EMAIL_TOKEN_SECRET: randomUUID(),
     ...options.vars,
   };
   let child: ChildProcess | null = null;

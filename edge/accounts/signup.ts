@@ -2,12 +2,15 @@
  * Sign-up: a new account is a user, their personal workspace (they own it) and a first
  * session, created together so a user never exists without a workspace.
  */
+
+import { sql } from "drizzle-orm";
 import type { AuthClient } from "../../shared/auth";
 import { hashPassword } from "../auth/password";
 import { newSession, type SessionUser } from "../auth/sessions";
 import type { Db } from "../db/client";
-import { sessions, users } from "../db/schema";
+import { emailPreferences, sessions, users } from "../db/schema";
 import { isUniqueViolation } from "../db/unique";
+import { initialPreferences } from "../email/preferences";
 import { ApiError } from "../errors";
 import { newId } from "../lib/ids";
 import { AUTH_LIMITS, enforceLimit } from "../rate-limits";
@@ -20,6 +23,8 @@ export interface SignUpInput {
   /** Defaults to the email's local part. */
   name?: string | undefined;
   client: AuthClient;
+  /** IANA time zone for emails; UTC when absent. */
+  timeZone?: string | undefined;
   /** Where the request came from: sign-ups are limited per IP. */
   ip: string;
   userAgent?: string | undefined;
@@ -57,6 +62,18 @@ export async function signUp(
         name,
         passwordHash: await hashPassword(input.password),
       }),
+      // Email settings: every email on, in the caller's time zone. An address that unsubscribed
+      // from invitations before signing up keeps its choices.
+      db
+        .insert(emailPreferences)
+        .values(initialPreferences({ id: userId, email: input.email }, new Date(), input.timeZone))
+        .onConflictDoUpdate({
+          target: emailPreferences.email,
+          set: {
+            userId,
+            digestNextAt: sql`CASE WHEN ${emailPreferences.digest} THEN excluded.digest_next_at END`,
+          },
+        }),
       ...workspaceCreation(db, { id: workspaceId, name: `${name}'s workspace`, ownerId: userId }),
       db.insert(sessions).values(session.row),
     ]);

@@ -11,7 +11,10 @@ export default defineConfig({
       main: root("../index.ts"),
       wrangler: { configPath: root("../../wrangler.toml") },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: await readD1Migrations(root("../../migrations")) },
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(root("../../migrations")),
+          EMAIL_TOKEN_SECRET: crypto.randomUUID(),
+        },
       },
     })),
   ],

@@ -319,6 +319,15 @@ export async function demoSeedStatements(): Promise<string[]> {
       email_verified_at: BASE - 60 * DAY,
       ...stamps(BASE - 60 * DAY),
     }),
+    // Every email on, in London time; the digest's first 08:00 has long passed, so the first
+    // cron run moves it to the next London morning instead of sending a late digest.
+    insert("email_preferences", {
+      email: DEMO_EMAIL,
+      user_id: USER_ID,
+      time_zone: "Europe/London",
+      digest_next_at: BASE - HOUR,
+      updated_at: BASE - 60 * DAY,
+    }),
     insert("workspaces", {
       id: WORKSPACE_ID,
       name: WORKSPACE_NAME,

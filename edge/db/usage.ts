@@ -3,9 +3,18 @@
  * never both spend the last credit: SQLite applies them one after the other and the second
  * finds the counter at the limit.
  */
-import { eq, gte, sql, sum } from "drizzle-orm";
+import { and, count, eq, gte, lt, ne, sql, sum } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { PLANS, type PlanId } from "../../shared/plans";
-import { usageCounters, usageDaily } from "./schema";
+import {
+  aiRequests,
+  contentItems,
+  deals,
+  emailOutbox,
+  usageCounters,
+  usageDaily,
+  usageRollups,
+} from "./schema";
 import type { WorkspaceScope } from "./scope";
 
 /** `2026-11`: the UTC calendar month credits are counted in. */
@@ -100,4 +109,60 @@ export async function usageSummary(scope: WorkspaceScope, plan: PlanId, at = new
     resetsAt: resetDate(at).toISOString(),
     byFeature: featureRows,
   };
+}
+
+/**
+ * Rolls up workspace `scope`'s UTC day `day` (`YYYY-MM-DD`) into `usage_rollups`: AI calls
+ * (answered by a provider; cache hits are not calls), credits, tokens and cost from
+ * `ai_requests`, content items and deals created that day (deleted since or not), emails sent.
+ * Recomputed from those tables and written with an upsert, so rolling a day up twice leaves
+ * the same row. A day with nothing to count writes no row. Answers the counts.
+ */
+export async function rollUpUsage(scope: WorkspaceScope, day: string) {
+  const start = new Date(`${day}T00:00:00.000Z`);
+  const end = new Date(start.getTime() + 24 * 60 * 60 * 1000);
+  const during = (column: SQLiteColumn) => and(gte(column, start), lt(column, end));
+  const [[ai], [content], [dealRows], [emails]] = await scope.db.batch([
+    scope.db
+      .select({
+        calls: count(),
+        credits: sql<number>`coalesce(sum(${aiRequests.credits}), 0)`,
+        promptTokens: sql<number>`coalesce(sum(${aiRequests.promptTokens}), 0)`,
+        completionTokens: sql<number>`coalesce(sum(${aiRequests.completionTokens}), 0)`,
+        costMicros: sql<number>`coalesce(sum(${aiRequests.costMicros}), 0)`,
+      })
+      .from(aiRequests)
+      .where(
+        scope.where(aiRequests, during(aiRequests.createdAt), ne(aiRequests.status, "cached")),
+      ),
+    scope.db
+      .select({ n: count() })
+      .from(contentItems)
+      .where(scope.where(contentItems, during(contentItems.createdAt))),
+    scope.db
+      .select({ n: count() })
+      .from(deals)
+      .where(scope.where(deals, during(deals.createdAt))),
+    scope.db
+      .select({ n: count() })
+      .from(emailOutbox)
+      .where(scope.where(emailOutbox, eq(emailOutbox.status, "sent"), during(emailOutbox.sentAt))),
+  ]);
+  const totals = {
+    aiCalls: ai?.calls ?? 0,
+    credits: Number(ai?.credits ?? 0),
+    promptTokens: Number(ai?.promptTokens ?? 0),
+    completionTokens: Number(ai?.completionTokens ?? 0),
+    costMicros: Number(ai?.costMicros ?? 0),
+    contentCreated: content?.n ?? 0,
+    dealsCreated: dealRows?.n ?? 0,
+    emailsSent: emails?.n ?? 0,
+  };
+  if (Object.values(totals).every((value) => value === 0)) return totals;
+  const now = new Date();
+  await scope.insert(usageRollups, { day, ...totals, updatedAt: now }).onConflictDoUpdate({
+    target: [usageRollups.workspaceId, usageRollups.day],
+    set: { ...totals, updatedAt: now },
+  });
+  return totals;
 }

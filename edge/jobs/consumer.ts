@@ -1,13 +1,28 @@
+/**
+ * The jobs queue's consumer: each message is validated against the one message union
+ * (shared/jobs.ts), dispatched to its job, and acked or retried explicitly with backoff. A
+ * malformed or unknown message is recorded in `dead_jobs` and acked — retrying cannot fix it.
+ * After `max_retries` (wrangler.toml) the platform moves a message to the dead-letter queue,
+ * whose consumer records it in `dead_jobs`. Every job is idempotent, so a redelivered message
+ * sends no second email and counts nothing twice.
+ */
 import { type JobMessage, jobMessageSchema } from "../../shared/jobs";
 import { createDb, type Db } from "../db/client";
 import { deadJobs } from "../db/schema";
+import { sendRecordedEmail } from "../email/deliver";
 import { newId } from "../lib/ids";
 import { logLine } from "../log";
+import { runDeliverableDue, runInvoiceOverdue } from "./deal-reminders";
+import { runDigest } from "./digest";
+import { type ItemResult, itemResult } from "./enqueue";
+import { runFollowupReminder } from "./followup-reminders";
 import { runHousekeeping } from "./housekeeping";
-import { abandonJobItem, type ItemResult, repurposeJobItem } from "./repurpose-item";
+import { abandonJobItem, repurposeJobItem } from "./repurpose-item";
+import { runContentPublish } from "./scheduled-publishing";
+import { runUsageRollup } from "./usage-rollup";
 
 /** Retry delays grow with each attempt so a struggling dependency gets room to recover. */
-const retryDelaySeconds = (attempts: number) => Math.min(30 * 2 ** (attempts - 1), 15 * 60);
+export const retryDelaySeconds = (attempts: number) => Math.min(30 * 2 ** (attempts - 1), 15 * 60);
 
 async function runJob(db: Db, env: Env, job: JobMessage): Promise<ItemResult> {
   switch (job.kind) {
@@ -18,6 +33,20 @@ async function runJob(db: Db, env: Env, job: JobMessage): Promise<ItemResult> {
     }
     case "repurpose":
       return repurposeJobItem(db, env, job);
+    case "followup_reminder":
+      return runFollowupReminder(db, env, job);
+    case "deliverable_due":
+      return runDeliverableDue(db, env, job);
+    case "invoice_overdue":
+      return runInvoiceOverdue(db, env, job);
+    case "content_publish":
+      return runContentPublish(db, env, job);
+    case "digest":
+      return runDigest(db, env, job);
+    case "usage_rollup":
+      return runUsageRollup(db, job);
+    case "send_email":
+      return itemResult(await sendRecordedEmail(db, env, job.dedupeKey));
   }
 }
 
@@ -42,7 +71,19 @@ export async function consumeJobs(batch: MessageBatch<unknown>, env: Env): Promi
     const parsed = jobMessageSchema.safeParse(message.body);
     if (!parsed.success) {
       // A malformed message will never succeed: ack it so it is not retried, and keep a record.
-      await recordDead(db, batch.queue, message, "invalid message");
+      const kind = (message.body as { kind?: unknown } | null)?.kind;
+      await recordDead(
+        db,
+        batch.queue,
+        message,
+        typeof kind === "string" &&
+          !jobMessageSchema.options.some((o) => o.shape.kind.value === kind)
+          ? `unknown message kind "${kind.slice(0, 40)}"`
+          : `invalid message: ${parsed.error.issues
+              .slice(0, 3)
+              .map((issue) => `${issue.path.join(".") || "(root)"} ${issue.message}`)
+              .join("; ")}`,
+      );
       message.ack();
       continue;
     }

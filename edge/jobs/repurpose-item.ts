@@ -5,13 +5,12 @@ import { findContent } from "../db/content";
 import { isJobItemRecorded, recordJobItem } from "../db/jobs";
 import { loadWorkspaceContext } from "../db/workspace-context";
 import { ApiError } from "../errors";
+import type { ItemResult } from "./enqueue";
 
 type RepurposeMessage = Extract<JobMessage, { kind: "repurpose" }>;
 
 /** Failures that another attempt cannot fix: recorded on the job, not retried. */
 const FINAL_CODES = new Set(["QUOTA_EXCEEDED", "NOT_FOUND", "AI_OUTPUT_INVALID"]);
-
-export type ItemResult = { outcome: "done" } | { outcome: "retry"; delaySeconds?: number };
 
 /** One item of a bulk repurposing job; safe to run twice (the second run is a no-op). */
 export async function repurposeJobItem(

@@ -57,11 +57,19 @@ export const limitBodySize = bodyLimit({
   },
 });
 
+/**
+ * The one route that takes a form body: RFC 8058's one-click unsubscribe, which mail clients
+ * POST as `List-Unsubscribe=One-Click`, form-encoded or multipart.
+ */
+const FORM_ROUTES = new Set(["/api/email/unsubscribe"]);
+const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
+
 /** Every request body is JSON; anything else is refused before it reaches a handler. */
 export const requireJsonBodies = createMiddleware<AppEnv>(async (c, next) => {
   const hasBody = c.req.raw.body !== null && c.req.header("Content-Length") !== "0";
   const mediaType = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
-  if (hasBody && mediaType !== "application/json") {
+  const formAllowed = FORM_ROUTES.has(c.req.path) && mediaType && FORM_TYPES.has(mediaType);
+  if (hasBody && mediaType !== "application/json" && !formAllowed) {
     throw new ApiError(
       400,
       "UNSUPPORTED_CONTENT_TYPE",

@@ -2,11 +2,13 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { type AuthClient, signinSchema, signupSchema } from "../../shared/auth";
+import { notificationSettingsPatchSchema } from "../../shared/notifications";
 import { signIn } from "../accounts/signin";
 import { type IssuedSession, signUp } from "../accounts/signup";
 import { revokeSession, SESSION_COOKIE } from "../auth/sessions";
 import { issueCalendarFeedToken } from "../calendar/feed-token";
 import type { AppEnv } from "../context";
+import { notificationSettings, updateNotificationSettings } from "../email/preferences";
 import { requireUser } from "../middleware/auth";
 import { valid } from "../middleware/validate";
 import { workspaceFromHeader } from "../middleware/workspace";
@@ -80,6 +82,26 @@ export const authRoutes = new Hono<AppEnv>()
       },
     });
   })
+
+  /** The caller's email settings: `{ timeZone, digest, emails: { <kind>: boolean } }`. */
+  .get("/me/notifications", requireUser, async (c) => {
+    const data = await notificationSettings(c.var.db, c.var.user);
+    return c.json({ success: true as const, data });
+  })
+
+  /**
+   * Changes the caller's email settings (any subset; `timeZone` is an IANA zone). A new time
+   * zone, or the digest turned on, moves the next digest to the next local 08:00.
+   */
+  .patch(
+    "/me/notifications",
+    requireUser,
+    valid("json", notificationSettingsPatchSchema),
+    async (c) => {
+      const data = await updateNotificationSettings(c.var.db, c.var.user, c.req.valid("json"));
+      return c.json({ success: true as const, data });
+    },
+  )
 
   /**
    * Creates or rotates the caller's calendar feed token for the workspace of `X-Workspace-Id`

@@ -108,7 +108,7 @@ export const workspaceRoutes = new Hono<AppEnv>()
     valid("param", workspaceParamSchema),
     valid("json", createInvitationSchema),
     async (c) => {
-      const data = await inviteMember(c.var.ctx, c.req.valid("json"));
+      const data = await inviteMember(c.var.ctx, c.req.valid("json"), c.var.user);
       return c.json({ success: true as const, data }, 201);
     },
   )

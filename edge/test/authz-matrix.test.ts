@@ -30,6 +30,11 @@ type Access =
    * without it the answer is 400, with a wrong one 404 — calendar.test.ts covers the rest.
    */
   | { auth: "secret-url" }
+  /**
+   * A signed token in the URL names an address and a kind of email (the unsubscribe link):
+   * without it 400 VALIDATION_ERROR, with a forged one 400 — email-routes.test.ts covers the rest.
+   */
+  | { auth: "signed-url" }
   /** `/api/workspaces/:id/…`: the caller must be a member of `:id` with at least `minRole`. */
   | { auth: "workspace-path"; minRole: Role }
   /** Flat routes: the workspace comes from `X-Workspace-Id` (or the caller's only workspace). */
@@ -43,6 +48,11 @@ const MATRIX: Record<string, Access> = {
   "GET /api/auth/me": { auth: "user" },
   "POST /api/auth/me/calendar-token": { auth: "workspace-header", minRole: "member" },
   "GET /api/calendar.ics": { auth: "secret-url" },
+  "GET /api/auth/me/notifications": { auth: "user" },
+  "PATCH /api/auth/me/notifications": { auth: "user" },
+  "GET /api/email/unsubscribe": { auth: "signed-url" },
+  "POST /api/email/unsubscribe": { auth: "signed-url" },
+  "GET /api/dev/outbox": { auth: "user" },
   "GET /api/workspaces": { auth: "user" },
   "POST /api/workspaces": { auth: "user" },
   "GET /api/workspaces/:id": { auth: "workspace-path", minRole: "member" },
@@ -155,6 +165,8 @@ const VALID_BODIES: Record<string, (ctx: BodyContext) => unknown> = {
   }),
   "POST /api/auth/signout": () => undefined,
   "POST /api/auth/me/calendar-token": () => undefined,
+  "PATCH /api/auth/me/notifications": () => ({ digest: true }),
+  "POST /api/email/unsubscribe": () => undefined,
   "POST /api/workspaces": () => ({ name: "Side project" }),
   "PATCH /api/workspaces/:id": () => ({ name: "Renamed by the matrix" }),
   "PATCH /api/workspaces/:id/members/:userId": () => ({ role: "member" }),
@@ -484,7 +496,9 @@ describe("without credentials", () => {
   });
 
   it.each(
-    ROUTE_KEYS.filter((key) => MATRIX[key] && !["public", "secret-url"].includes(MATRIX[key].auth)),
+    ROUTE_KEYS.filter(
+      (key) => MATRIX[key] && !["public", "secret-url", "signed-url"].includes(MATRIX[key].auth),
+    ),
   )("%s → 401", async (key) => {
     const res = await call(key, {
       ids: await idsFor(key, team),
@@ -495,7 +509,9 @@ describe("without credentials", () => {
   });
 
   it.each(
-    ROUTE_KEYS.filter((key) => MATRIX[key] && !["public", "secret-url"].includes(MATRIX[key].auth)),
+    ROUTE_KEYS.filter(
+      (key) => MATRIX[key] && !["public", "secret-url", "signed-url"].includes(MATRIX[key].auth),
+    ),
   )("%s with a bearer token that is no session → 401", async (key) => {
     const res = await call(key, {
       token: "not-a-session-token",
@@ -513,6 +529,23 @@ describe("without credentials", () => {
       const missing = await call(key, { ids: await idsFor(key, team), body: { team } });
       expectFailure(missing, 400, "VALIDATION_ERROR");
       expectFailure(await api(`${path}?token=${"A".repeat(43)}`), 404, "NOT_FOUND");
+    },
+  );
+
+  it.each(classified("signed-url"))(
+    "%s without its token → 400, with a forged one → 400 and nothing changes",
+    async (key) => {
+      const [method = "GET", path = ""] = key.split(" ");
+      const missing = await call(key, { ids: await idsFor(key, team), body: { team } });
+      expectFailure(missing, 400, "VALIDATION_ERROR");
+      const forged = await api(
+        `${path}?token=${"A".repeat(43)}.${"B".repeat(43)}.${"C".repeat(43)}`,
+        {
+          method,
+        },
+      );
+      expect(forged.status).toBe(400);
+      if (method === "POST") expectFailure(forged, 400, "UNSUBSCRIBE_LINK_INVALID");
     },
   );
 
@@ -651,7 +684,9 @@ describe("the least privileged caller who is allowed", () => {
   // A fresh team per route: some of these succeed destructively (delete the workspace,
   // remove a member, sign out).
   it.each(
-    ROUTE_KEYS.filter((key) => MATRIX[key] && !["public", "secret-url"].includes(MATRIX[key].auth)),
+    ROUTE_KEYS.filter(
+      (key) => MATRIX[key] && !["public", "secret-url", "signed-url"].includes(MATRIX[key].auth),
+    ),
   )(
     "%s succeeds",
     async (key) => {

@@ -75,6 +75,18 @@ const BODY_ROUTES: Record<string, BodyRoute | "no-body"> = {
   },
   "POST /api/auth/signout": "no-body",
   "POST /api/auth/me/calendar-token": "no-body",
+  "PATCH /api/auth/me/notifications": {
+    valid: () => ({
+      timeZone: "Europe/London",
+      digest: true,
+      emails: { followup_reminder: true, invoice_overdue: false },
+    }),
+    required: [],
+    emptyIsValid: true,
+  },
+  // Reads only RFC 8058's form body (or none); the token in its query is checked by
+  // email-routes.test.ts.
+  "POST /api/email/unsubscribe": "no-body",
   "POST /api/workspaces": {
     valid: () => ({ name: "Second channel" }),
     required: ["name"],

@@ -10,9 +10,13 @@ import type { Db } from "../db/client";
 import { invitationByTokenHash, redeemInvitation } from "../db/cross-workspace";
 import { invitations, users, workspaceMembers } from "../db/schema";
 import { loadWorkspaceContext, type WorkspaceContext } from "../db/workspace-context";
+import { type EmailRequest, recordEmail } from "../email/deliver";
+import { emailWanted } from "../email/preferences";
+import { emailLinks, invitationEmail } from "../email/templates";
 import { ApiError, forbidden, notFound } from "../errors";
 import { randomToken, sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
+import { logLine } from "../log";
 import type { WorkspaceSummary } from "./workspaces";
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -59,13 +63,16 @@ export async function listPendingInvitations(ctx: WorkspaceContext): Promise<Inv
 
 /**
  * Invites `email` (already normalised) as `role` for a week, revoking any earlier pending
- * invitation of that email, and records `invitation.created` — one transaction. Answers
- * `{ invitation: InvitationView, inviteUrl }`: until invitation emails are wired, the inviter
- * passes the link on. Throws 409 CONFLICT when `email` already belongs to a member.
+ * invitation of that email, records `invitation.created` and the invitation email in the
+ * delivery log — one transaction — then queues the email. Answers `{ invitation:
+ * InvitationView, inviteUrl, email: "queued" | "turned_off" | "not_sent" }`: the link stays in
+ * the answer for the inviter to copy (the email may be turned off, or unsendable without
+ * EMAIL_TOKEN_SECRET). Throws 409 CONFLICT when `email` already belongs to a member.
  */
 export async function inviteMember(
   ctx: WorkspaceContext,
   input: { email: string; role: "admin" | "member" },
+  inviter: { name: string | null } = { name: null },
 ) {
   const { email, role } = input;
   const [existing] = await ctx.db
@@ -79,6 +86,7 @@ export async function inviteMember(
 
   const token = randomToken();
   const now = Date.now();
+  const inviteUrl = `${ctx.env.APP_ORIGIN}/invite?token=${encodeURIComponent(token)}`;
   const row = {
     id: newId("inv"),
     email,
@@ -88,6 +96,14 @@ export async function inviteMember(
     expiresAt: new Date(now + INVITATION_TTL_MS),
     createdAt: new Date(now),
   };
+  const mail = await invitationEmailRequest(ctx, {
+    invitationId: row.id,
+    email,
+    role,
+    inviteUrl,
+    inviterName: inviter.name,
+    expiresAt: row.expiresAt,
+  });
   await ctx.db.batch([
     // Inviting the same email again replaces the earlier link.
     ctx.scope.update(
@@ -105,11 +121,72 @@ export async function inviteMember(
       targetId: row.id,
       metadata: { role },
     }),
+    ...(mail.request ? [recordEmail(ctx.db, mail.request)] : []),
   ]);
-  return {
-    invitation: invitationView(row),
-    inviteUrl: `${ctx.env.APP_ORIGIN}/invite?token=${encodeURIComponent(token)}`,
-  };
+  let emailStatus = mail.status;
+  if (mail.request) {
+    try {
+      await ctx.env.JOBS.send({ kind: "send_email", dedupeKey: mail.request.dedupeKey });
+    } catch (error) {
+      // The invitation stands and its link is in this answer; the email is what was lost.
+      emailStatus = "not_sent";
+      logLine("error", {
+        action: "invitation.email_not_queued",
+        workspaceId: ctx.workspace.id,
+        error: error instanceof Error ? error.message : "unknown",
+      });
+    }
+  }
+  return { invitation: invitationView(row), inviteUrl, email: emailStatus };
+}
+
+/**
+ * The invitation email to record with the invitation, or why there is none: the address
+ * turned invitations off (`turned_off`), or unsubscribe links cannot be signed (`not_sent`,
+ * EMAIL_TOKEN_SECRET missing — logged).
+ */
+async function invitationEmailRequest(
+  ctx: WorkspaceContext,
+  invite: {
+    invitationId: string;
+    email: string;
+    role: "admin" | "member";
+    inviteUrl: string;
+    inviterName: string | null;
+    expiresAt: Date;
+  },
+): Promise<{ status: "queued" | "turned_off" | "not_sent"; request?: EmailRequest }> {
+  const { wanted } = await emailWanted(ctx.db, invite.email, "invitation");
+  if (!wanted) return { status: "turned_off" };
+  try {
+    const links = await emailLinks(ctx.env, invite.email, "invitation");
+    return {
+      status: "queued",
+      request: {
+        dedupeKey: `invitation:${invite.invitationId}`,
+        workspaceId: ctx.workspace.id,
+        template: "invitation",
+        to: invite.email,
+        rendered: invitationEmail(
+          {
+            workspaceName: ctx.workspace.name,
+            inviterName: invite.inviterName,
+            role: invite.role,
+            inviteUrl: invite.inviteUrl,
+            expiresAt: invite.expiresAt,
+          },
+          links,
+        ),
+      },
+    };
+  } catch (error) {
+    logLine("error", {
+      action: "invitation.email_not_rendered",
+      workspaceId: ctx.workspace.id,
+      error: error instanceof Error ? error.message : "unknown",
+    });
+    return { status: "not_sent" };
+  }
 }
 
 /**

@@ -112,6 +112,8 @@ export const ERROR_WORDS: Record<ErrorCode | ClientErrorCode, Words> = {
   RULE_VIOLATION: "This breaks the platform's rules. Fix the problems shown and save again.",
   AI_UNAVAILABLE: "The AI is unavailable right now. Try again in a minute.",
   AI_OUTPUT_INVALID: "The AI's answer couldn't be used. Try again.",
+  UNSUBSCRIBE_LINK_INVALID:
+    "This unsubscribe link isn't valid. Use the link from the email itself.",
   INTERNAL_ERROR: "CreatorOps had a problem on its side. Try again in a moment.",
   OFFLINE: (_error, context) =>
     context === "signIn"

@@ -63,3 +63,31 @@ export const usageDaily = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.feature] })],
 );
+
+/**
+ * The daily usage roll-up (03:00 UTC, for the UTC day before): per workspace and day, AI
+ * calls, credits, tokens and cost from `ai_requests`, content items and deals created, emails
+ * sent. Recomputed from those tables each time, so rolling a day up again changes nothing.
+ * (`usage_daily` stays the live per-feature counter the usage page reads during the day.)
+ */
+export const usageRollups = sqliteTable(
+  "usage_rollups",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** UTC day, `YYYY-MM-DD`. */
+    day: text("day").notNull(),
+    aiCalls: integer("ai_calls").notNull().default(0),
+    credits: integer("credits").notNull().default(0),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    /** Millionths of a US dollar. */
+    costMicros: integer("cost_micros").notNull().default(0),
+    contentCreated: integer("content_created").notNull().default(0),
+    dealsCreated: integer("deals_created").notNull().default(0),
+    emailsSent: integer("emails_sent").notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);

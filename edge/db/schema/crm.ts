@@ -163,6 +163,14 @@ export const deals = sqliteTable(
       .on(t.workspaceId, t.sourceFingerprint)
       .where(sql`source_fingerprint IS NOT NULL AND deleted_at IS NULL`),
     index("deals_deleted").on(t.deletedAt).where(sql`deleted_at IS NOT NULL`),
+    // The invoice reminder job: every workspace's unpaid invoices, oldest first.
+    index("deals_unpaid_invoices")
+      .on(t.invoiceSentAt, t.id)
+      .where(sql`invoice_sent_at IS NOT NULL AND paid_at IS NULL AND deleted_at IS NULL`),
+    // The deliverable reminder job: every workspace's live deals that have deliverables.
+    index("deals_with_deliverables")
+      .on(t.id)
+      .where(sql`deleted_at IS NULL AND deliverables <> '[]'`),
   ],
 );
 

@@ -1,6 +1,6 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./accounts";
-import { createdAt, json, updatedAt } from "./columns";
+import { createdAt, json, time, updatedAt } from "./columns";
 import { workspaces } from "./workspaces";
 
 /** Long-running work a client can poll (bulk repurposing, imports). */
@@ -41,4 +41,25 @@ export const deadJobs = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("dead_jobs_created").on(t.createdAt)],
+);
+
+/**
+ * One row per cron run (`cron`, its scheduled minute): a trigger delivered twice for the same
+ * minute finds the row and does nothing. Work items carry their own dedupe keys as well, so
+ * overlapping runs for different minutes never send an email twice either.
+ */
+export const cronRuns = sqliteTable(
+  "cron_runs",
+  {
+    cron: text("cron").notNull(),
+    scheduledAt: time("scheduled_at").notNull(),
+    finishedAt: time("finished_at"),
+    /** What the run enqueued, per job (`{ followupReminders: 12, … }`). */
+    summary: json<Record<string, number>>("summary"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cron, t.scheduledAt] }),
+    index("cron_runs_created").on(t.createdAt),
+  ],
 );

@@ -1,0 +1,56 @@
+/**
+ * Follow-up reminders (every 15 minutes): every pending follow-up that is due and not yet
+ * reminded, in every workspace, one queue message each — found in batches of 100 by the CRM's
+ * cross-workspace query (one D1 query per batch) and sent with one `sendBatch` per batch.
+ * The consumer re-reads each follow-up and emails its assignee once (crm/reminders.ts).
+ * A follow-up that fell due while no run happened is found by the next run; one enqueued twice
+ * (overlapping runs, a consumer not done yet) is sent once (the delivery log's dedupe key).
+ */
+import type { JobMessage } from "../../shared/jobs";
+import { followupReminderKey, remindFollowup } from "../crm/reminders";
+import type { Db } from "../db/client";
+import { type DueFollowupCursor, dueFollowups } from "../db/cross-workspace";
+import { loadWorkspaceContext } from "../db/workspace-context";
+import {
+  enqueueAll,
+  type ItemResult,
+  itemResult,
+  MAX_BATCHES_PER_RUN,
+  SEND_BATCH_MAX,
+} from "./enqueue";
+
+type FollowupReminderMessage = Extract<JobMessage, { kind: "followup_reminder" }>;
+
+/** Enqueues a reminder for each follow-up due by `now`. Answers how many were enqueued. */
+export async function enqueueFollowupReminders(db: Db, queue: Queue, now: Date): Promise<number> {
+  let after: DueFollowupCursor | undefined;
+  let total = 0;
+  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+    const rows = await dueFollowups(db, { now, limit: SEND_BATCH_MAX, after });
+    if (rows.length === 0) break;
+    total += await enqueueAll(
+      queue,
+      rows.map((row) => ({
+        kind: "followup_reminder",
+        dedupeKey: followupReminderKey(row.id, row.dueAt.getTime()),
+        workspaceId: row.workspaceId,
+        followupId: row.id,
+        dueAt: row.dueAt.getTime(),
+      })),
+    );
+    if (rows.length < SEND_BATCH_MAX) break;
+    const last = rows[rows.length - 1] as (typeof rows)[number];
+    after = { dueAt: last.dueAt, id: last.id };
+  }
+  return total;
+}
+
+export async function runFollowupReminder(
+  db: Db,
+  env: Env,
+  message: FollowupReminderMessage,
+): Promise<ItemResult> {
+  const ctx = await loadWorkspaceContext(db, env, message.workspaceId, null);
+  if (!ctx) return { outcome: "done" };
+  return itemResult(await remindFollowup(ctx, message));
+}
