@@ -24,8 +24,11 @@ export const signupSchema = z.object({
   password: passwordSchema,
   name: z.string().trim().min(1).max(100).optional(),
   client: authClientSchema,
-  /** IANA time zone for the daily digest and reminders (the browser's); UTC when absent. */
-  timeZone: timeZoneSchema.optional(),
+  /**
+   * IANA time zone for the daily digest and reminders (the browser's). One this runtime does
+   * not know falls back to UTC rather than refusing the account; it can be set later.
+   */
+  timeZone: timeZoneSchema.optional().catch(undefined),
 });
 export type SignupInput = z.input<typeof signupSchema>;
 

@@ -227,10 +227,13 @@ export function startInvite(): void {
       const credentials = { email: email.value.trim(), password: password.value };
       if (signup) {
         const displayName = name.value.trim();
-        await api(
-          "/api/auth/signup",
-          displayName ? { ...credentials, name: displayName } : credentials,
-        );
+        // Reminders and the daily digest follow the creator's own clock from the start.
+        const { timeZone } = Intl.DateTimeFormat().resolvedOptions();
+        await api("/api/auth/signup", {
+          ...credentials,
+          ...(displayName && { name: displayName }),
+          ...(timeZone && { timeZone }),
+        });
       } else {
         await api("/api/auth/signin", credentials);
       }

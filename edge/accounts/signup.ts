@@ -71,6 +71,8 @@ export async function signUp(
           target: emailPreferences.email,
           set: {
             userId,
+            // Unsubscribing never chose a zone: the one sign-up gives is the first real one.
+            timeZone: sql`excluded.time_zone`,
             digestNextAt: sql`CASE WHEN ${emailPreferences.digest} THEN excluded.digest_next_at END`,
           },
         }),

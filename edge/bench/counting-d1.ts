@@ -6,6 +6,8 @@
 export interface RecordedStatement {
   sql: string;
   params: unknown[];
+  /** Set on the statements of a `batch` call: the same number for every statement of one call. */
+  batch?: number;
 }
 
 const INNER = Symbol("inner");
@@ -33,6 +35,9 @@ function wrapStatement(
   } as unknown as Wrapped;
 }
 
+/** Numbers `batch` calls across every counting binding, so logs can be shared. */
+let batchCalls = 0;
+
 export function countingD1(db: D1Database, log: RecordedStatement[]): D1Database {
   return new Proxy(db, {
     get(target, property) {
@@ -41,7 +46,8 @@ export function countingD1(db: D1Database, log: RecordedStatement[]): D1Database
       }
       if (property === "batch") {
         return (statements: Wrapped[]) => {
-          for (const statement of statements) log.push(statement.recorded);
+          const batch = ++batchCalls;
+          for (const statement of statements) log.push({ ...statement.recorded, batch });
           return target.batch(statements.map((statement) => statement[INNER]));
         };
       }
@@ -49,6 +55,17 @@ export function countingD1(db: D1Database, log: RecordedStatement[]): D1Database
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/** Round trips to D1: each statement run alone is one, each `batch` call one however many it holds. */
+export function roundTrips(statements: RecordedStatement[]): number {
+  const batches = new Set<number>();
+  let alone = 0;
+  for (const statement of statements) {
+    if (statement.batch === undefined) alone++;
+    else batches.add(statement.batch);
+  }
+  return alone + batches.size;
 }
 
 /** Rows D1 reports reading for each recorded statement (re-executed on the real database). */

@@ -10,124 +10,18 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, expect, it } from "vitest";
-import { DEFAULT_STAGES } from "../../shared/crm";
 import { createDb } from "../db/client";
 import { type DueFollowupCursor, dueFollowups } from "../db/cross-workspace";
 import { countingD1, type RecordedStatement, rowsRead } from "./counting-d1";
+import { dueFollowupIds, FOLLOWUPS, NOW, seedFollowupFixture } from "./followup-fixture";
 
-const WORKSPACES = 100;
-const DEALS_PER_WORKSPACE = 10;
-const FOLLOWUPS = 10_000;
-const ROWS_PER_INSERT = 250;
 const BATCH = 100;
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** The run's clock. */
-const NOW = Date.UTC(2026, 10, 20, 9);
 const MAX_QUERIES = 1;
 /** The partial index entry, the follow-up, its deal and the deal's stage. */
 const ROWS_PER_FOLLOWUP = 4;
 const ROWS_SLACK = 10;
 
-/** Of every 20 follow-ups: 12 pending and due (60%), 2 not yet due, 2 sent, 2 cancelled, 2 reminded. */
-type Kind = "due" | "future" | "sent" | "cancelled" | "reminded";
-function kindOf(i: number): Kind {
-  const slot = i % 20;
-  if (slot < 12) return "due";
-  if (slot < 14) return "future";
-  if (slot < 16) return "sent";
-  if (slot < 18) return "cancelled";
-  return "reminded";
-}
-
-const workspaceOf = (i: number) => `ws_fub${i % WORKSPACES}`;
-const dealOf = (i: number) =>
-  `deal_fub${i % WORKSPACES}_${Math.floor(i / WORKSPACES) % DEALS_PER_WORKSPACE}`;
-/** Past due times over 90 days in 10-minute steps: about two follow-ups share each instant. */
-const dueAtOf = (i: number) =>
-  kindOf(i) === "future"
-    ? NOW + (1 + (i % 500)) * HOUR
-    : NOW - (1 + ((i * 37) % 5_000)) * 10 * MINUTE;
-
-/**
- * A few deals closed or deleted, their pending follow-ups left behind (a follow-up taken back
- * by hand after the deal closed; a deal deleted within its 30-day restore window): they stay in
- * the partial index, so the query reads past them.
- */
-const CLOSED_DEALS = new Map<string, "Paid" | "Lost" | "deleted">([
-  ["deal_fub3_0", "Paid"],
-  ["deal_fub17_4", "Paid"],
-  ["deal_fub42_9", "Paid"],
-  ["deal_fub8_2", "Lost"],
-  ["deal_fub55_5", "Lost"],
-  ["deal_fub91_7", "Lost"],
-  ["deal_fub23_1", "deleted"],
-  ["deal_fub64_3", "deleted"],
-]);
-const stageIdOf = (workspace: number, name: string) => `stg_fub${workspace}_${name.toLowerCase()}`;
-
-/** Literal multi-row INSERTs: D1 caps bound parameters per statement at 100. */
-function inserts(table: string, columns: string, rows: string[]): D1PreparedStatement[] {
-  const statements: D1PreparedStatement[] = [];
-  for (let first = 0; first < rows.length; first += ROWS_PER_INSERT) {
-    statements.push(
-      env.DB.prepare(
-        `INSERT INTO ${table} (${columns}) VALUES ${rows.slice(first, first + ROWS_PER_INSERT).join(", ")}`,
-      ),
-    );
-  }
-  return statements;
-}
-
-beforeAll(async () => {
-  const users: string[] = [];
-  const workspaces: string[] = [];
-  const stages: string[] = [];
-  const deals: string[] = [];
-  for (let w = 0; w < WORKSPACES; w++) {
-    users.push(`('usr_fub${w}', 'owner${w}@followups-bench.example')`);
-    workspaces.push(`('ws_fub${w}', 'Workspace ${w}', 'usr_fub${w}')`);
-    DEFAULT_STAGES.forEach((stage, position) => {
-      stages.push(
-        `('${stageIdOf(w, stage.name)}', 'ws_fub${w}', '${stage.name}', '${stage.kind}', ${position})`,
-      );
-    });
-    for (let d = 0; d < DEALS_PER_WORKSPACE; d++) {
-      const id = `deal_fub${w}_${d}`;
-      const closed = CLOSED_DEALS.get(id);
-      const stage = closed === "Paid" || closed === "Lost" ? closed : "Negotiating";
-      const deletedAt = closed === "deleted" ? NOW - DAY : "NULL";
-      deals.push(
-        `('${id}', 'ws_fub${w}', 'Deal ${w}-${d}', '${stageIdOf(w, stage)}', 'usr_fub${w}', ${deletedAt})`,
-      );
-    }
-  }
-  const followups: string[] = [];
-  for (let i = 0; i < FOLLOWUPS; i++) {
-    const kind = kindOf(i);
-    const dueAt = dueAtOf(i);
-    const status = kind === "sent" || kind === "cancelled" ? kind : "pending";
-    const sentAt = kind === "sent" ? dueAt : "NULL";
-    const reminderSentAt = kind === "reminded" ? dueAt + HOUR : "NULL";
-    const owner = `usr_fub${i % WORKSPACES}`;
-    followups.push(
-      `('fu_fub${String(i).padStart(5, "0")}', '${workspaceOf(i)}', '${dealOf(i)}', '{"name":"Contact ${i}","email":"contact${i}@brand.example"}', 'Following up on deal ${i}', 'Hi, just checking in on the proposal for deal ${i}.', ${dueAt}, '${status}', ${sentAt}, ${reminderSentAt}, '${owner}', '${owner}')`,
-    );
-  }
-  await env.DB.batch([
-    ...inserts("users", "id, email", users),
-    ...inserts("workspaces", "id, name, created_by", workspaces),
-    ...inserts("deal_stages", "id, workspace_id, name, kind, position", stages),
-    ...inserts("deals", "id, workspace_id, title, stage_id, owner_id, deleted_at", deals),
-    ...inserts(
-      "followups",
-      "id, workspace_id, deal_id, to_contact, subject, body, due_at, status, sent_at, reminder_sent_at, assignee_id, created_by",
-      followups,
-    ),
-  ]);
-  await env.DB.prepare("ANALYZE").run();
-});
+beforeAll(seedFollowupFixture);
 
 async function planOf(statement: RecordedStatement | undefined) {
   if (!statement) return [];
@@ -147,11 +41,7 @@ interface BatchFigures {
 
 it("paging through the due follow-ups of 100 workspaces reads rows in proportion to the batch", async () => {
   expect(await env.DB.prepare("SELECT count(*) AS n FROM followups").first("n")).toBe(FOLLOWUPS);
-  const expected = Array.from({ length: FOLLOWUPS }, (_, i) => i)
-    .filter((i) => kindOf(i) === "due" && !CLOSED_DEALS.has(dealOf(i)))
-    .map((i) => ({ id: `fu_fub${String(i).padStart(5, "0")}`, dueAt: dueAtOf(i) }))
-    .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((followup) => followup.id);
+  const expected = dueFollowupIds();
 
   const visited: string[] = [];
   const figures: BatchFigures[] = [];

@@ -171,14 +171,21 @@ export async function unsubscribe(db: Db, email: string, kind: EmailKind, now = 
     .onConflictDoUpdate({ target: emailPreferences.email, set });
 }
 
-/** Whether `email` wants `kind`, and the time zone to write it in. */
+/**
+ * Whether `email` wants `kind`, the time zone to write it in, and when their next digest is
+ * due (null: digest off, or no settings row).
+ */
 export async function emailWanted(
   db: Db,
   email: string,
   kind: EmailKind,
-): Promise<{ wanted: boolean; timeZone: string }> {
+): Promise<{ wanted: boolean; timeZone: string; digestNextAt: Date | null }> {
   const row = await preferencesOf(db, email);
-  return { wanted: row?.[KIND_COLUMN[kind]] ?? true, timeZone: row?.timeZone ?? "UTC" };
+  return {
+    wanted: row?.[KIND_COLUMN[kind]] ?? true,
+    timeZone: row?.timeZone ?? "UTC",
+    digestNextAt: row?.digestNextAt ?? null,
+  };
 }
 
 /** The local day after the one `instant` falls on in `timeZone` (`YYYY-MM-DD`). */

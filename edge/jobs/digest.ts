@@ -70,7 +70,10 @@ export async function enqueueDigests(db: Db, queue: Queue, now: Date): Promise<n
 export async function runDigest(db: Db, env: Env, message: DigestMessage): Promise<ItemResult> {
   const dueAt = new Date(message.dueAt);
   const settings = await emailWanted(db, message.email, "digest");
-  if (!settings.wanted) return { outcome: "done" };
+  // Turned off, or moved (a new time zone) since it was enqueued: this digest is not theirs any
+  // more. A retry of one not yet sent still finds its own time here.
+  if (!settings.wanted || settings.digestNextAt?.getTime() !== message.dueAt)
+    return { outcome: "done" };
   const { timeZone } = settings;
   const memberships = await listMemberships(db, message.userId);
   const window = { ...localDayBounds(timeZone, dueAt), now: dueAt };

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { JobMessage } from "../../shared/jobs";
 import { createDb } from "../db/client";
 import { emailOutbox, followups } from "../db/schema";
+import { CLAIM_LEASE_MS } from "../email/deliver";
 import { MAILCHANNELS_SEND_URL } from "../email/mailchannels";
 import worker from "../index";
 import { retryDelaySeconds } from "../jobs/consumer";
@@ -52,9 +53,23 @@ async function deliver(
       body: m.body,
     })),
   );
+  // The pool's queue result records that a message was retried, not the delay it asked for.
+  const delays = new Map<string, number | undefined>();
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    vi.spyOn(message, "retry").mockImplementation((retryOptions) => {
+      delays.set(message.id, retryOptions?.delaySeconds);
+      retry(retryOptions);
+    });
+  }
   const ctx = createExecutionContext();
   await worker.queue(batch, options.env ?? env);
-  return { ids, result: await getQueueResult(batch, ctx) };
+  const result = await getQueueResult(batch, ctx);
+  const retried = result.retryMessages.map(({ msgId }) => ({
+    msgId,
+    delaySeconds: delays.get(msgId),
+  }));
+  return { ids, result, retried };
 }
 
 async function deadJobs(messageId: string) {
@@ -137,6 +152,17 @@ function fakeMailChannels(...answers: (() => Response)[]) {
   });
 }
 
+/** Keeps the JSON log lines the Worker writes (instead of printing them); answers them. */
+function captureLogs(): string[] {
+  const lines: string[] = [];
+  for (const level of ["log", "info", "warn", "error"] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+    });
+  }
+  return lines;
+}
+
 /**
  * The real D1 binding, except that every statement is refused as D1 refuses them when its
  * connection drops.
@@ -175,6 +201,7 @@ describe("acks and retries", () => {
 
   it("a retryable provider failure answers retry and keeps the email queued with its error; the next attempt sends it", async () => {
     const { message } = await dueReminder("consumer-retryable");
+    const logs = captureLogs();
     const fetchSpy = fakeMailChannels(
       () => new Response("upstream failure", { status: 500 }),
       () => accepted("mc-after-retry"),
@@ -195,10 +222,12 @@ describe("acks and retries", () => {
       { status: "sent", attempts: 2, providerMessageId: "mc-after-retry", lastError: null },
     ]);
     expect(await reminderSentAt(message.followupId)).toBeInstanceOf(Date);
+    expect(logs.join("\n")).toContain('"action":"email.retry"');
   });
 
   it("a permanent refusal (400) is done: the row is failed and the email is never tried again", async () => {
     const { message } = await dueReminder("consumer-refused");
+    const logs = captureLogs();
     const fetchSpy = fakeMailChannels(() => refused(400));
 
     expect(await runFollowupReminder(db, mailChannelsEnv, message)).toEqual({ outcome: "done" });
@@ -217,10 +246,12 @@ describe("acks and retries", () => {
     expect(result.retryMessages).toEqual([]);
     expect(fetchSpy).toHaveBeenCalledTimes(1);
     expect(await outboxRows(message.dedupeKey)).toMatchObject([{ status: "failed", attempts: 1 }]);
+    expect(logs.join("\n")).toContain('"action":"email.failed"');
   });
 
   it("at the queue, a provider failure is retried after retryDelaySeconds(attempts), or the provider's Retry-After", async () => {
     const { message } = await dueReminder("consumer-queue-retry");
+    captureLogs();
     fakeMailChannels(
       () => new Response("upstream failure", { status: 503 }),
       () => refused(429, { "Retry-After": "90" }),
@@ -229,14 +260,13 @@ describe("acks and retries", () => {
 
     const first = await deliver([{ body: message, attempts: 3 }], { env: mailChannelsEnv });
     expect(first.result.explicitAcks).toEqual([]);
-    expect(first.result.retryMessages).toEqual([
-      { msgId: first.ids[0], delaySeconds: retryDelaySeconds(3) },
-    ]);
+    expect(first.retried).toEqual([{ msgId: first.ids[0], delaySeconds: retryDelaySeconds(3) }]);
     expect(retryDelaySeconds(3)).toBe(120);
     expect(await outboxRows(message.dedupeKey)).toMatchObject([{ status: "queued", attempts: 1 }]);
 
     const second = await deliver([{ body: message, attempts: 4 }], { env: mailChannelsEnv });
-    expect(second.result.retryMessages).toEqual([{ msgId: second.ids[0], delaySeconds: 90 }]);
+    expect(second.result.explicitAcks).toEqual([]);
+    expect(second.retried).toEqual([{ msgId: second.ids[0], delaySeconds: 90 }]);
 
     const third = await deliver([{ body: message, attempts: 5 }], { env: mailChannelsEnv });
     expect(third.result.explicitAcks).toEqual(third.ids);
@@ -249,21 +279,58 @@ describe("acks and retries", () => {
   it("a job that throws (D1 unavailable) is retried with retryDelaySeconds(attempts), and sends once D1 is back", async () => {
     const { message } = await dueReminder("consumer-throws");
     const down = { ...env, DB: unavailable(env.DB) } as Env;
+    const logs = captureLogs();
 
     for (const attempts of [1, 2, 4]) {
-      const { ids, result } = await deliver([{ body: message, attempts }], { env: down });
+      const { ids, result, retried } = await deliver([{ body: message, attempts }], { env: down });
       expect(result.outcome).toBe("ok");
       expect(result.explicitAcks).toEqual([]);
-      expect(result.retryMessages).toEqual([
-        { msgId: ids[0], delaySeconds: retryDelaySeconds(attempts) },
-      ]);
+      expect(retried).toEqual([{ msgId: ids[0], delaySeconds: retryDelaySeconds(attempts) }]);
     }
     expect(await outboxRows(message.dedupeKey)).toEqual([]);
-    expect(await deadJobs(message.dedupeKey)).toEqual([]);
+    // Logged with the message and the error, never the message's body.
+    const failures = logs.filter((line) => line.includes('"action":"job.followup_reminder.failed"'));
+    expect(failures).toHaveLength(3);
+    expect(failures[0]).toContain("Network connection lost");
 
     const { ids, result } = await deliver([{ body: message, attempts: 5 }]);
     expect(result.explicitAcks).toEqual(ids);
     expect(await outboxRows(message.dedupeKey)).toMatchObject([{ status: "sent" }]);
+  });
+
+  it("a reminder another consumer is sending is retried once its claim could have expired, then acked", async () => {
+    const { user, message } = await dueReminder("consumer-in-flight");
+    // Another consumer claimed this email a moment ago and is still sending it.
+    await db.insert(emailOutbox).values({
+      id: `eml_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`,
+      workspaceId: user.workspaceId,
+      dedupeKey: message.dedupeKey,
+      toEmail: user.email,
+      template: "followup_reminder",
+      subject: "Follow up",
+      bodyText: "",
+      bodyHtml: "",
+      status: "sending",
+      attempts: 1,
+      claimedAt: new Date(),
+    });
+
+    const first = await deliver([{ body: message, attempts: 1 }]);
+    expect(first.result.explicitAcks).toEqual([]);
+    expect(first.retried).toEqual([{ msgId: first.ids[0], delaySeconds: CLAIM_LEASE_MS / 1000 }]);
+    expect(await outboxRows(message.dedupeKey)).toMatchObject([{ status: "sending", attempts: 1 }]);
+    expect(await reminderSentAt(message.followupId)).toBeNull();
+
+    // The other consumer finished: the retried message finds it sent and sends nothing.
+    await db
+      .update(emailOutbox)
+      .set({ status: "sent", sentAt: new Date() })
+      .where(eq(emailOutbox.dedupeKey, message.dedupeKey));
+    const second = await deliver([{ body: message, attempts: 2 }]);
+    expect(second.result.explicitAcks).toEqual(second.ids);
+    expect(second.retried).toEqual([]);
+    expect(await outboxRows(message.dedupeKey)).toMatchObject([{ status: "sent", attempts: 1 }]);
+    expect(await reminderSentAt(message.followupId)).toBeInstanceOf(Date);
   });
 
   it("the backoff doubles from 30 seconds and stops at 15 minutes", () => {
@@ -285,7 +352,10 @@ describe("poison messages", () => {
       expect(rows[0]).toMatchObject({ queue: JOBS_QUEUE, attempts: 1 });
       expect(rows[0]?.error).toMatch(/^invalid message: /);
       expect(rows[0]?.error.toLowerCase()).toContain("expected object");
-      expect(JSON.parse(rows[0]?.body ?? "undefined")).toEqual(bodies[index]);
+      const stored = rows[0]?.body;
+      expect(stored === null || stored === undefined ? null : JSON.parse(stored)).toEqual(
+        bodies[index],
+      );
     }
   });
 

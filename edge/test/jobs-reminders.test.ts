@@ -22,6 +22,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { JobMessage } from "../../shared/jobs";
 import { createDb } from "../db/client";
 import { dealStages, deals, emailOutbox, followups } from "../db/schema";
+import { CLAIM_LEASE_MS } from "../email/deliver";
 import worker from "../index";
 import { addMember, api, as, type RequestOptions, signUp, type TestUser } from "./helpers";
 
@@ -89,7 +90,7 @@ function ofWorkspace<K extends JobMessage["kind"]>(
 }
 
 /** Hands `bodies` to the queue handler as one batch; answers the message ids and the outcome. */
-async function deliver(bodies: JobMessage[], attempts = 1) {
+async function deliver(bodies: JobMessage[], attempts = 1, workerEnv: Env = env) {
   const ids = bodies.map(() => `msg-${crypto.randomUUID()}`);
   const batch = createMessageBatch(
     JOBS_QUEUE,
@@ -100,9 +101,23 @@ async function deliver(bodies: JobMessage[], attempts = 1) {
       body,
     })),
   );
+  // The pool's queue result records that a message was retried, not the delay it asked for.
+  const delays = new Map<string, number | undefined>();
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    vi.spyOn(message, "retry").mockImplementation((options) => {
+      delays.set(message.id, options?.delaySeconds);
+      retry(options);
+    });
+  }
   const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return { ids, result: await getQueueResult(batch, ctx) };
+  await worker.queue(batch, workerEnv);
+  const result = await getQueueResult(batch, ctx);
+  const retried = result.retryMessages.map(({ msgId }) => ({
+    msgId,
+    delaySeconds: delays.get(msgId),
+  }));
+  return { ids, result, retried };
 }
 
 /** Delivers `bodies` and expects every one acked, none retried. */
@@ -451,13 +466,16 @@ describe("follow-up reminders through the consumer (outbox sender)", () => {
     expect(emails.map((e) => [e.dedupeKey, e.status])).toEqual([
       [reminderKey(followup.id, T), "sent"],
     ]);
-    // Each message was either acked or explicitly retried; a retried one finds it sent.
+    // Each message was either acked or retried once the other consumer's claim could have
+    // expired (CLAIM_LEASE_MS); a retried one then finds it sent.
     const retried: JobMessage[] = [];
-    outcomes.forEach(({ ids, result }, index) => {
+    outcomes.forEach(({ ids, result, retried: retries }, index) => {
       const acked = result.explicitAcks.includes(ids[0] as string);
-      const retry = result.retryMessages.some((m) => m.msgId === ids[0]);
-      expect(acked !== retry, JSON.stringify(result)).toBe(true);
-      if (retry) retried.push(...(index === 0 ? first : second));
+      expect(acked !== (retries.length === 1), JSON.stringify(result)).toBe(true);
+      if (!acked) {
+        expect(retries).toEqual([{ msgId: ids[0], delaySeconds: CLAIM_LEASE_MS / 1000 }]);
+        retried.push(...(index === 0 ? first : second));
+      }
     });
     if (retried.length) await deliverAllAcked(retried);
     expect(await emailsOf(user.workspaceId, "followup_reminder")).toHaveLength(1);
@@ -796,5 +814,49 @@ describe("invoice reminders", () => {
     // Sent: the next run leaves it out.
     const again = await runCron(now + 15 * MINUTE);
     expect(ofWorkspace(again.all, "invoice_overdue", user.workspaceId)).toEqual([]);
+  });
+
+  it("an invoice reminder turned off while its email waits for a retry is settled, not enqueued every 15 minutes", async () => {
+    const now = Date.now();
+    const user = await signUp("invoice-off-mid-retry");
+    const invoiceSentAt = now - 40 * DAY;
+    const deal = await createDeal(user, { invoiceSentAt: new Date(invoiceSentAt).toISOString() });
+    const key = `invoice-overdue:${deal.id}:${invoiceSentAt}`;
+
+    const messages = ofWorkspace((await runCron(now)).all, "invoice_overdue", user.workspaceId);
+    expect(messages.map((m) => m.dedupeKey)).toEqual([key]);
+
+    // MailChannels is down: the email stays queued and the message is retried.
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    vi.spyOn(globalThis, "fetch").mockImplementation(
+      async () => new Response("upstream failure", { status: 503 }),
+    );
+    const mailChannelsEnv = {
+      ...env,
+      EMAIL_SENDER: "mailchannels",
+      MAILCHANNELS_API_KEY: "mc-test-key",
+    } as Env;
+    const failing = await deliver(messages, 1, mailChannelsEnv);
+    expect(failing.result.retryMessages).toHaveLength(1);
+    expect((await emailsOf(user.workspaceId, "invoice_overdue"))[0]?.status).toBe("queued");
+
+    // Before the retry, the owner turns invoice reminders off.
+    expectStatus(
+      await api("/api/auth/me/notifications", {
+        token: user.token,
+        method: "PATCH",
+        body: { emails: { invoice_overdue: false } },
+      }),
+      200,
+    );
+    const retried = await deliver(messages, 2, mailChannelsEnv);
+    expect(retried.result.explicitAcks).toEqual(retried.ids);
+    expect(vi.mocked(globalThis.fetch)).toHaveBeenCalledTimes(1);
+
+    // Turned off is settled: recorded as skipped, and no run enqueues it again.
+    const [email] = await emailsOf(user.workspaceId, "invoice_overdue");
+    expect.soft(email).toMatchObject({ dedupeKey: key, status: "skipped" });
+    const next = await runCron(now + 15 * MINUTE);
+    expect(ofWorkspace(next.all, "invoice_overdue", user.workspaceId)).toEqual([]);
   });
 });

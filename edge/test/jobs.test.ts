@@ -20,17 +20,40 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Runs the cron handler and returns what it sent to the jobs queue (without enqueueing it). */
-async function runCron(cron: string, scheduledTime: number): Promise<unknown[]> {
-  const sent: unknown[] = [];
-  vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
-    sent.push(body);
+/**
+ * Runs the cron handler and returns what it sent to the jobs queue (without enqueueing it):
+ * every message, whether through `send` or `sendBatch`, in order.
+ */
+async function runCron(cron: string, scheduledTime: number): Promise<JobMessage[]> {
+  return (await runCronCalls(cron, scheduledTime)).all;
+}
+
+/** Runs the cron handler; answers its messages by the call that carried them. */
+async function runCronCalls(cron: string, scheduledTime: number) {
+  const calls = { sent: [] as JobMessage[], batches: [] as JobMessage[][], all: [] as JobMessage[] };
+  const send = vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
+    calls.sent.push(body as JobMessage);
+    calls.all.push(body as JobMessage);
     return undefined as never;
   });
-  const controller = createScheduledController({ cron, scheduledTime });
-  await worker.scheduled(controller, env);
-  return sent;
+  const sendBatch = vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (requests) => {
+    const bodies = [...requests].map((request) => request.body as JobMessage);
+    calls.batches.push(bodies);
+    calls.all.push(...bodies);
+    return undefined as never;
+  });
+  try {
+    const controller = createScheduledController({ cron, scheduledTime });
+    await worker.scheduled(controller, env);
+  } finally {
+    send.mockRestore();
+    sendBatch.mockRestore();
+  }
+  return calls;
 }
+
+const housekeepingOf = (messages: JobMessage[]) =>
+  messages.filter((message) => message.kind === "housekeeping");
 
 /** Delivers `bodies` as one batch to the queue handler and returns the ack/retry outcome. */
 async function deliver(
@@ -68,31 +91,83 @@ async function deadJobs(messageId: string) {
 
 describe("cron", () => {
   it("the daily schedule enqueues housekeeping keyed by the UTC date", async () => {
-    const sent = await runCron("0 3 * * *", Date.UTC(2026, 2, 14, 3, 0, 0));
-    expect(sent).toEqual([{ kind: "housekeeping", dedupeKey: "housekeeping:2026-03-14" }]);
+    const user = await signUp("daily-cron");
+    const { sent, batches } = await runCronCalls("0 3 * * *", Date.UTC(2026, 2, 14, 3, 0, 0));
+    expect(housekeepingOf(sent)).toEqual([
+      { kind: "housekeeping", dedupeKey: "housekeeping:2026-03-14" },
+    ]);
+    expect(housekeepingOf(batches.flat())).toEqual([]);
+    // And one usage roll-up per workspace for the UTC day that ended, through sendBatch.
+    const rollups = batches.flat().filter((message) => message.kind === "usage_rollup");
+    expect(rollups.filter((m) => m.workspaceId === user.workspaceId)).toEqual([
+      {
+        kind: "usage_rollup",
+        dedupeKey: `usage-rollup:${user.workspaceId}:2026-03-13`,
+        workspaceId: user.workspaceId,
+        day: "2026-03-13",
+      },
+    ]);
+    expect(new Set(rollups.map((m) => m.workspaceId)).size).toBe(rollups.length);
+    expect(rollups.every((m) => m.day === "2026-03-13")).toBe(true);
 
     // Late in the UTC day still names that UTC day (not the next one, whatever the offset).
     const late = await runCron("0 3 * * *", Date.UTC(2026, 11, 31, 23, 59, 59, 999));
-    expect(late).toEqual([{ kind: "housekeeping", dedupeKey: "housekeeping:2026-12-31" }]);
+    expect(housekeepingOf(late)).toEqual([
+      { kind: "housekeeping", dedupeKey: "housekeeping:2026-12-31" },
+    ]);
   });
 
   it("the same day always yields the same dedupe key", async () => {
     const first = await runCron("0 3 * * *", Date.UTC(2026, 5, 1, 3, 0, 0));
     const retried = await runCron("0 3 * * *", Date.UTC(2026, 5, 1, 3, 0, 42));
+    expect(housekeepingOf(first)).toEqual([
+      { kind: "housekeeping", dedupeKey: "housekeeping:2026-06-01" },
+    ]);
     expect(retried).toEqual(first);
   });
 
-  it("the 15-minute schedule enqueues nothing (yet)", async () => {
-    const sent = await runCron("*/15 * * * *", Date.UTC(2026, 2, 14, 3, 15, 0));
-    expect(sent).toEqual([]);
+  it("the exact same run triggered again enqueues nothing (its claim is taken)", async () => {
+    const at = Date.UTC(2026, 5, 2, 3, 0, 0);
+    const first = await runCron("0 3 * * *", at);
+    expect(housekeepingOf(first)).toEqual([
+      { kind: "housekeeping", dedupeKey: "housekeeping:2026-06-02" },
+    ]);
+    const repeat = await runCronCalls("0 3 * * *", at);
+    expect(repeat).toEqual({ sent: [], batches: [], all: [] });
+
+    // The same for the 15-minute schedule.
+    const quarter = Date.UTC(2026, 5, 2, 3, 15, 0);
+    await runCron("*/15 * * * *", quarter);
+    expect(await runCronCalls("*/15 * * * *", quarter)).toEqual({
+      sent: [],
+      batches: [],
+      all: [],
+    });
   });
 
-  it("the message the cron sends is accepted and acked by the consumer", async () => {
-    const [message] = await runCron("0 3 * * *", Date.now());
-    const { result } = await deliver(JOBS_QUEUE, [{ id: "cron-hop-1", body: message }]);
-    expect(result.explicitAcks).toEqual(["cron-hop-1"]);
+  it("the 15-minute schedule enqueues nothing when nothing is due", async () => {
+    const { sent, batches } = await runCronCalls("*/15 * * * *", Date.UTC(2026, 2, 14, 3, 15, 0));
+    expect(sent).toEqual([]);
+    expect(batches).toEqual([]);
+  });
+
+  it("the messages the cron sends are accepted and acked by the consumer", async () => {
+    const user = await signUp("cron-hop");
+    const messages = await runCron("0 3 * * *", Date.now());
+    const [message] = housekeepingOf(messages);
+    const rollup = messages.find(
+      (m) => m.kind === "usage_rollup" && m.workspaceId === user.workspaceId,
+    );
+    expect(message).toBeDefined();
+    expect(rollup).toBeDefined();
+    const { result } = await deliver(JOBS_QUEUE, [
+      { id: "cron-hop-1", body: message },
+      { id: "cron-hop-2", body: rollup },
+    ]);
+    expect([...result.explicitAcks].sort()).toEqual(["cron-hop-1", "cron-hop-2"]);
     expect(result.retryMessages).toEqual([]);
     expect(await deadJobs("cron-hop-1")).toEqual([]);
+    expect(await deadJobs("cron-hop-2")).toEqual([]);
   });
 });
 
@@ -238,10 +313,25 @@ describe("housekeeping", () => {
       deals: ["active", "purgeable", "restorable"],
     });
 
+    // Cron run claims: kept for a month, so a late repeat of a run still finds its claim.
+    const cron = `housekeeping-test-${crypto.randomUUID().slice(0, 8)}`;
+    const claim = (scheduledAt: number, createdAt: number) =>
+      env.DB.prepare(
+        "INSERT INTO cron_runs (cron, scheduled_at, created_at) VALUES (?, ?, ?)",
+      ).bind(cron, scheduledAt, createdAt);
+    await env.DB.batch([claim(1, Date.now() - 31 * DAY), claim(2, Date.now() - DAY)]);
+
     const message: JobMessage = { kind: "housekeeping", dedupeKey: "housekeeping:test-1" };
     const { result } = await deliver(JOBS_QUEUE, [{ id: "hk-1", body: message }]);
     expect(result.explicitAcks).toEqual(["hk-1"]);
     expect(result.retryMessages).toEqual([]);
+
+    const { results: claims } = await env.DB.prepare(
+      "SELECT scheduled_at FROM cron_runs WHERE cron = ?",
+    )
+      .bind(cron)
+      .all<{ scheduled_at: number }>();
+    expect(claims).toEqual([{ scheduled_at: 2 }]);
 
     expect(await existing(fixture)).toEqual({
       sessions: ["live", "revokedRecently"],
@@ -286,6 +376,7 @@ describe("housekeeping", () => {
       content: 0,
       sponsors: 0,
       deals: 0,
+      cronRuns: 0,
     });
   });
 });
@@ -301,7 +392,11 @@ describe("queue consumer", () => {
     expect(result.retryMessages).toEqual([]);
     const rows = await deadJobs(messageId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ queue: JOBS_QUEUE, attempts: 1, error: "invalid message" });
+    expect(rows[0]).toMatchObject({
+      queue: JOBS_QUEUE,
+      attempts: 1,
+      error: 'unknown message kind "does-not-exist"',
+    });
     expect(JSON.parse(rows[0]?.body ?? "null")).toEqual({ kind: "does-not-exist" });
   });
 

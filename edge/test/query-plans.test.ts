@@ -7,7 +7,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../db/client";
-import { dueFollowups } from "../db/cross-workspace";
+import {
+  dealsWithDeliverables,
+  dueDigests,
+  dueFollowups,
+  dueScheduledContent,
+  overdueInvoices,
+} from "../db/cross-workspace";
 
 interface PlannedQuery {
   name: string;
@@ -460,6 +466,8 @@ async function seed() {
     `INSERT INTO jobs (id, workspace_id, kind, created_at) ${series(100)} SELECT 'job_' || i, ${ws}, 'repurpose', ${T} - i * 1000 FROM n`,
     `INSERT INTO subscriptions (id, workspace_id, plan, status, trial_ends_at) ${series(3)} SELECT 'sub_' || i, 'ws_' || (i - 1), 'creator', 'trialing', ${T} + i * 86400000 FROM n`,
     `INSERT INTO usage_counters (workspace_id, period, credits_used) ${series(3)} SELECT 'ws_' || (i - 1), '2023-11', i FROM n`,
+    `INSERT INTO email_preferences (email, user_id, time_zone, digest_next_at) ${series(20)} SELECT 'user' || i || '@example.com', 'usr_' || i, CASE WHEN i % 2 = 0 THEN 'Europe/London' ELSE 'America/New_York' END, CASE WHEN i % 4 <> 0 THEN ${T} + (i - 10) * 3600000 END FROM n`,
+    `UPDATE deals SET deliverables = '[{"id":"dlv_1","platform":"youtube","kind":"integration","draftDueAt":' || (${T} + 86400000) || ',"approvedAt":null,"liveAt":null,"done":false,"contentId":null}]' WHERE id IN ('deal_3', 'deal_8', 'deal_13')`,
     `INSERT INTO usage_daily (workspace_id, day, feature, requests) ${series(90)} SELECT ${ws}, '2023-11-' || printf('%02d', i % 30 + 1), CASE WHEN i <= 30 THEN 'repurpose' WHEN i <= 60 THEN 'extract' ELSE 'capture' END, 1 FROM n`,
   ];
   await env.DB.batch(statements.map((statement) => env.DB.prepare(statement)));
@@ -518,6 +526,83 @@ it("every foreign key column leads an index, so cascades and SET NULL never scan
   }
   expect(checked).toBeGreaterThan(20);
   expect(failures).toEqual([]);
+});
+
+describe("the other cron jobs' reads across workspaces (cross-workspace.ts)", () => {
+  const db = createDb(env.DB);
+  const now = new Date(T);
+  const reads = [
+    ["scheduled content due", "content_items_due", dueScheduledContent(db, { now, limit: 100 })],
+    [
+      "scheduled content due, after a cursor",
+      "content_items_due",
+      dueScheduledContent(db, { now, limit: 100, after: { at: T - 3_600_000, id: "cnt_7" } }),
+    ],
+    [
+      "unpaid invoices past their terms",
+      "deals_unpaid_invoices",
+      overdueInvoices(db, { now, limit: 100, defaultTermsDays: 30 }),
+    ],
+    [
+      "unpaid invoices, after a cursor",
+      "deals_unpaid_invoices",
+      overdueInvoices(db, {
+        now,
+        limit: 100,
+        defaultTermsDays: 30,
+        after: { at: T - 60 * DAY, id: "deal_60" },
+      }),
+    ],
+    [
+      "deals with deliverables",
+      "deals_with_deliverables",
+      dealsWithDeliverables(db, { limit: 200 }),
+    ],
+    [
+      "deals with deliverables, after a cursor",
+      "deals_with_deliverables",
+      dealsWithDeliverables(db, { limit: 200, after: "deal_8" }),
+    ],
+    ["digests due", "email_preferences_digest_due", dueDigests(db, { now, limit: 100 })],
+    [
+      "digests due, after a cursor",
+      "email_preferences_digest_due",
+      dueDigests(db, {
+        now,
+        limit: 100,
+        after: { at: T - 5 * 3_600_000, email: "user5@example.com" },
+      }),
+    ],
+  ] as const;
+
+  it.each(reads)("%s: walks %s in order, no scan, no sort", async (_, index, query) => {
+    const { sql, params } = query.toSQL();
+    const details = await plan(sql, params as (string | number)[]);
+    const shown = `plan:\n  ${details.join("\n  ")}`;
+    // The first line reads the job's own (partial) index. The deliverable job's first page walks
+    // that index from its start — it holds only live deals that have deliverables — and every
+    // other read seeks into its index.
+    expect(details[0], shown).toMatch(new RegExp(`^(SEARCH|SCAN) \\w+ USING INDEX ${index}\\b`));
+    if (details[0]?.startsWith("SCAN")) expect(index).toBe("deals_with_deliverables");
+    expect(
+      details
+        .slice(1)
+        .filter((line) => /^SCAN /.test(line) && !/VIRTUAL TABLE|CONSTANT ROW/.test(line)),
+      shown,
+    ).toEqual([]);
+    expect(
+      details.filter((line) => line.includes("USE TEMP B-TREE")),
+      shown,
+    ).toEqual([]);
+  });
+
+  it("the invoice read finds the reminders already logged by the unique dedupe key", async () => {
+    const { sql, params } = overdueInvoices(db, { now, limit: 100, defaultTermsDays: 30 }).toSQL();
+    const details = await plan(sql, params as (string | number)[]);
+    expect(details.join("\n")).toMatch(
+      /SEARCH email_outbox USING INDEX email_outbox_dedupe_key_unique \(dedupe_key=\?\) LEFT-JOIN/,
+    );
+  });
 });
 
 describe("the reminder job's due follow-ups (cross-workspace.ts dueFollowups)", () => {
