@@ -98,6 +98,8 @@ describe("README walkthrough", () => {
       "/api/followups?",
       "/api/auth/me/calendar-token",
       "/__scheduled?cron=*/15+*+*+*+*",
+      "/api/dev/outbox",
+      "/api/auth/me/notifications",
     ]) {
       expect(commands, `the walkthrough shows ${step}`).toContain(step);
     }
@@ -123,9 +125,41 @@ describe("README walkthrough", () => {
     const cronAnswers = answers.filter((line) => line === "Ran scheduled event");
     expect(cronAnswers.length, report).toBe([...commands.matchAll(/\/__scheduled\?cron=/g)].length);
 
+    // The seed's due follow-up: after the cron and the local queue, its reminder is in the outbox,
+    // addressed to the demo user, with the drafted email and the deal's link.
+    const outbox = envelopes
+      .map((line) => JSON.parse(line))
+      .find(
+        (envelope) =>
+          Array.isArray(envelope.data?.items) && "dedupeKey" in (envelope.data.items[0] ?? {}),
+      );
+    const reminders = (outbox?.data.items ?? []).filter(
+      (email: { template: string }) => email.template === "followup_reminder",
+    );
+    expect(reminders, report).toHaveLength(1);
+    expect(reminders[0], report).toMatchObject({
+      to: "demo@creatorops.local",
+      status: "sent",
+      dedupeKey: expect.stringMatching(/^followup-reminder:fu_demo00000000000000001:/),
+    });
+    expect(reminders[0].text, report).toContain("just checking whether you had a chance");
+    expect(reminders[0].text, report).toContain(`${edge.origin}/deals/deal_demo000000000000001`);
+
     // The README says the blocks can be run again: a second run, now with two workspaces, too.
     const again = spawnSync("bash", [script], { cwd: scratch, encoding: "utf8", timeout: 90_000 });
     expect(again.status, `second run: ${again.stderr}\n${again.stdout}`).toBe(0);
+    // Running the cron again sends nothing new: still the one reminder.
+    const outboxAgain = again.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{") && line.includes('"dedupeKey"'))
+      .map((line) => JSON.parse(line))
+      .at(-1);
+    expect(
+      outboxAgain?.data.items.filter(
+        (email: { template: string }) => email.template === "followup_reminder",
+      ),
+      again.stdout,
+    ).toHaveLength(1);
   });
 
   it("reaches the Worker for /__scheduled, and the dashboard for other unknown paths", async () => {
