@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the performance budgets of the issues, measured (never asserted by timed tests).
- *  1. D1 work per request: queries and rows read for content list pages over 10,000 items
+ *  1. D1 work per request: queries and rows read for content list pages over 10,000 items, the
+ *     CRM's pages, the due follow-ups query, and the reminder cron and its consumer
  *     (edge/bench, the real app on real D1 in workerd; fails if over budget).
  *  2. Throughput of GET /api/content against `wrangler dev` under autocannon (20 connections),
  *     as a ratio to the no-database health route measured in the same run.
@@ -27,7 +28,7 @@ function section(title: string) {
 
 function d1Budgets(): boolean {
   section(
-    "D1 work per request (10,000 content items; 1,000 sponsors and 5,000 deals; pages of 50; 10,000 follow-ups in 100 workspaces, batches of 100)",
+    "D1 work per request (10,000 content items; 1,000 sponsors and 5,000 deals; pages of 50; 10,000 follow-ups in 100 workspaces, batches of 100; the reminder cron and its consumer)",
   );
   const run = spawnSync("npx", ["vitest", "run", "--config", "edge/bench/vitest.config.ts"], {
     env: quietEnv,
@@ -49,18 +50,36 @@ function d1Budgets(): boolean {
       "rows read (all queries)": row.rowsReadPerQuery.join(" + "),
     })),
   );
+  const range = (figure: { min: number; median: number; max: number }) =>
+    `${figure.min}/${figure.median}/${figure.max}`;
   for (const line of output.split("\n")) {
     const json = line.slice(line.indexOf("BENCH {") + "BENCH ".length);
-    if (!json.startsWith('{"kind":"followups-summary"')) continue;
-    const summary = JSON.parse(json);
-    console.log(
-      `${summary.name}: ${summary.answered} answered in ${summary.batches} batches of 100, ${summary.queries} D1 queries, ${summary.rowsRead} rows read (${summary.rowsReadPerAnswer} per follow-up, at most ${summary.maxRowsReadPerBatch} a batch)`,
-    );
+    if (json.startsWith('{"kind":"followups-summary"')) {
+      const summary = JSON.parse(json);
+      console.log(
+        `${summary.name}: ${summary.answered} answered in ${summary.batches} batches of 100, ${summary.queries} D1 queries, ${summary.rowsRead} rows read (${summary.rowsReadPerAnswer} per follow-up, at most ${summary.maxRowsReadPerBatch} a batch)`,
+      );
+    } else if (json.startsWith('{"kind":"reminders-cron"')) {
+      const run = JSON.parse(json);
+      console.log(
+        `${run.name}: ${run.enqueued} of ${run.dueInFixture} due enqueued, ${run.queries} D1 queries, ${run.sendBatchCalls} sendBatch calls of ${run.messagesPerSendBatch.min}–${run.messagesPerSendBatch.max} messages (${run.sendCalls} single sends), ${run.rowsRead} rows read (${run.rowsReadPerMessage} per message, at most ${run.maxRowsReadPerQuery} a query), ${run.wallMs} ms (${run.clock})`,
+      );
+    } else if (json.startsWith('{"kind":"reminders-consumer"')) {
+      const run = JSON.parse(json);
+      console.log(
+        `${run.name}: D1 queries per email ${range(run.queriesPerEmail)} (min/median/max), round trips ${range(run.roundTripsPerEmail)} [${run.statements.join(", ")}], ${run.wallMsPerEmail} ms an email`,
+      );
+    } else if (json.startsWith('{"kind":"reminders-redelivery"')) {
+      const run = JSON.parse(json);
+      console.log(
+        `${run.name}: D1 queries per message ${range(run.queriesPerMessage)} (min/median/max) [${run.statements.join(", ")}], ${run.newEmailRows} new email rows`,
+      );
+    }
   }
   if (run.status !== 0) console.log(output.slice(-3000));
   console.log(
     run.status === 0
-      ? "within budget (content pages: ≤ 2 D1 queries, ≤ 1 Durable Object call, rows read ≤ returned + 5; deals pages and the pipeline over 5,000 deals: ≤ 3 queries, a page ≤ 2 rows per deal + 5; due follow-ups: 1 query and ≤ 4 rows per follow-up + 10 a batch)"
+      ? "within budget (content pages: ≤ 2 D1 queries, ≤ 1 Durable Object call, rows read ≤ returned + 5; deals pages and the pipeline over 5,000 deals: ≤ 3 queries, a page ≤ 2 rows per deal + 5; due follow-ups: 1 query and ≤ 4 rows per follow-up + 10 a batch; reminder cron: ≤ batches + 1 queries, ≤ 100 messages a sendBatch, every due follow-up once; reminder consumer: ≤ 7 queries (6 round trips) an email, ≤ 2 and no new email on redelivery)"
       : "OVER BUDGET",
   );
   return run.status === 0;

@@ -43,8 +43,8 @@ export const jobMessageSchema = z.discriminatedUnion("kind", [
     milestone: z.enum(["draft", "live"]),
     /** The deliverable's date as enqueued (UTC ms); a moved date is reminded again. */
     on: z.number().int(),
-    /** Who is reminded (the deal's owner, or its creator). */
-    userId: z.string(),
+    /** Who is reminded (the deal's owner, else its creator; null: the workspace owner). */
+    userId: z.string().nullable(),
   }),
   /** An invoice passed its payment terms unpaid. */
   z.object({
@@ -53,7 +53,7 @@ export const jobMessageSchema = z.discriminatedUnion("kind", [
     workspaceId: z.string(),
     dealId: z.string(),
     invoiceSentAt: z.number().int(),
-    userId: z.string(),
+    userId: z.string().nullable(),
   }),
   /** A scheduled content item whose time has come: publish it, then tell its creator. */
   z.object({

@@ -70,8 +70,7 @@ function label(statement: RecordedStatement) {
   return `${verb} ${table ?? "?"}${returning}${statement.batch === undefined ? "" : " (batch)"}`;
 }
 
-const countOf = async (sql: string) =>
-  Number(await env.DB.prepare(sql).first<number>("n"));
+const countOf = async (sql: string) => Number(await env.DB.prepare(sql).first<number>("n"));
 
 it("the reminder cron over 10,000 follow-ups in 100 workspaces: D1 queries grow with batches, one sendBatch of ≤ 100 per batch", async () => {
   const expected = dueFollowupIds();

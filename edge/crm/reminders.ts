@@ -129,7 +129,7 @@ export async function remindDeliverableDue(
     deliverableId: string;
     milestone: "draft" | "live";
     on: number;
-    userId: string;
+    userId: string | null;
     dedupeKey: string;
   },
 ): Promise<ReminderOutcome> {
@@ -172,7 +172,7 @@ export async function remindDeliverableDue(
  */
 export async function remindInvoiceOverdue(
   ctx: WorkspaceContext,
-  message: { dealId: string; invoiceSentAt: number; userId: string; dedupeKey: string },
+  message: { dealId: string; invoiceSentAt: number; userId: string | null; dedupeKey: string },
   now = new Date(),
 ): Promise<ReminderOutcome> {
   const row = await liveDeal(ctx, message.dealId);

@@ -374,7 +374,8 @@ const dealRecipient = sql`coalesce(${deals.ownerId}, ${deals.createdBy})`;
  * Unpaid invoices past their payment terms (`invoice_sent_at` + terms days, Net 30 when the
  * deal has none) whose reminder is not yet in the delivery log, across every workspace, over
  * the `deals_unpaid_invoices` index, `limit` at a time by `(invoice_sent_at, id)`. Deals in a
- * paid or lost stage, deleted deals and deals nobody owns or created are left out.
+ * paid or lost stage and deleted deals are left out. `userId`: the owner, else the creator
+ * (null when neither is left: the workspace owner is reminded).
  */
 export function overdueInvoices(
   db: Db,
@@ -386,7 +387,7 @@ export function overdueInvoices(
       id: deals.id,
       workspaceId: deals.workspaceId,
       invoiceSentAt: deals.invoiceSentAt,
-      userId: sql<string>`${dealRecipient}`,
+      userId: sql<string | null>`${dealRecipient}`,
     })
     .from(deals)
     .leftJoin(dealStages, eq(dealStages.id, deals.stageId))
@@ -406,7 +407,6 @@ export function overdueInvoices(
         sql`${deals.invoiceSentAt} IS NOT NULL AND ${deals.paidAt} IS NULL AND ${deals.deletedAt} IS NULL`,
         sql`${deals.invoiceSentAt} + coalesce(${deals.paymentTermsDays}, ${defaultTermsDays}) * ${DAY} <= ${now.getTime()}`,
         sql`coalesce(${dealStages.kind}, 'open') NOT IN ('paid', 'lost')`,
-        sql`${dealRecipient} IS NOT NULL`,
         isNull(emailOutbox.id),
         after ? sql`(${deals.invoiceSentAt}, ${deals.id}) > (${after.at}, ${after.id})` : undefined,
       ),
@@ -426,7 +426,7 @@ export function dealsWithDeliverables(db: Db, options: { limit: number; after?: 
       id: deals.id,
       workspaceId: deals.workspaceId,
       deliverables: deals.deliverables,
-      userId: sql<string>`${dealRecipient}`,
+      userId: sql<string | null>`${dealRecipient}`,
       timeZone: emailPreferences.timeZone,
     })
     .from(deals)
@@ -437,7 +437,6 @@ export function dealsWithDeliverables(db: Db, options: { limit: number; after?: 
       and(
         sql`${deals.deletedAt} IS NULL AND ${deals.deliverables} <> '[]'`,
         sql`coalesce(${dealStages.kind}, 'open') NOT IN ('paid', 'lost')`,
-        sql`${dealRecipient} IS NOT NULL`,
         options.after ? gt(deals.id, options.after) : undefined,
       ),
     )

@@ -23,15 +23,8 @@ import {
   overdueInvoices,
   type ScanCursor,
 } from "../db/cross-workspace";
-import { loadWorkspaceContext } from "../db/workspace-context";
 import { DIGEST_HOUR, localHour, localTomorrow } from "../email/preferences";
-import {
-  enqueueAll,
-  type ItemResult,
-  itemResult,
-  MAX_BATCHES_PER_RUN,
-  SEND_BATCH_MAX,
-} from "./enqueue";
+import { enqueuePages, type ItemResult, inWorkspace, SEND_BATCH_MAX } from "./enqueue";
 
 type DeliverableMessage = Extract<JobMessage, { kind: "deliverable_due" }>;
 type InvoiceMessage = Extract<JobMessage, { kind: "invoice_overdue" }>;
@@ -39,71 +32,69 @@ type InvoiceMessage = Extract<JobMessage, { kind: "invoice_overdue" }>;
 /** Deals read per page of the deliverable scan. */
 const DEAL_PAGE = 200;
 
-/** Enqueues tomorrow's deliverable reminders. Answers how many were enqueued. */
-export async function enqueueDeliverableReminders(
-  db: Db,
-  queue: Queue,
+/** The deliverable reminders a page of deals holds for `now` (dates tomorrow for their owner). */
+function deliverableMessages(
+  rows: Awaited<ReturnType<typeof dealsWithDeliverables>>,
   now: Date,
-): Promise<number> {
-  let after: string | undefined;
-  let total = 0;
-  for (let page = 0; page < MAX_BATCHES_PER_RUN; page++) {
-    const rows = await dealsWithDeliverables(db, { limit: DEAL_PAGE, after });
-    if (rows.length === 0) break;
-    const candidates: DeliverableMessage[] = [];
-    for (const deal of rows) {
-      const timeZone = deal.timeZone ?? "UTC";
-      // Reminders go out from the recipient's morning, never in the middle of their night.
-      if (localHour(timeZone, now) < DIGEST_HOUR) continue;
-      const tomorrow = localTomorrow(timeZone, now);
-      for (const deliverable of deal.deliverables) {
-        if (deliverable.done) continue;
-        for (const [milestone, on] of [
-          ["draft", deliverable.draftDueAt],
-          ["live", deliverable.liveAt],
-        ] as const) {
-          if (on === null || new Date(on).toISOString().slice(0, 10) !== tomorrow) continue;
-          candidates.push({
-            kind: "deliverable_due",
-            dedupeKey: deliverableDueKey(deal.id, deliverable.id, milestone, on),
-            workspaceId: deal.workspaceId,
-            dealId: deal.id,
-            deliverableId: deliverable.id,
-            milestone,
-            on,
-            userId: deal.userId,
-          });
-        }
+): DeliverableMessage[] {
+  const messages: DeliverableMessage[] = [];
+  for (const deal of rows) {
+    const timeZone = deal.timeZone ?? "UTC";
+    // Reminders go out from the recipient's morning, never in the middle of their night.
+    if (localHour(timeZone, now) < DIGEST_HOUR) continue;
+    const tomorrow = localTomorrow(timeZone, now);
+    for (const deliverable of deal.deliverables) {
+      if (deliverable.done) continue;
+      for (const [milestone, on] of [
+        ["draft", deliverable.draftDueAt],
+        ["live", deliverable.liveAt],
+      ] as const) {
+        if (on === null || new Date(on).toISOString().slice(0, 10) !== tomorrow) continue;
+        messages.push({
+          kind: "deliverable_due",
+          dedupeKey: deliverableDueKey(deal.id, deliverable.id, milestone, on),
+          workspaceId: deal.workspaceId,
+          dealId: deal.id,
+          deliverableId: deliverable.id,
+          milestone,
+          on,
+          userId: deal.userId,
+        });
       }
     }
-    const logged = await loggedEmailKeys(
-      db,
-      candidates.map((message) => message.dedupeKey),
-    );
-    total += await enqueueAll(
-      queue,
-      candidates.filter((message) => !logged.has(message.dedupeKey)),
-    );
-    if (rows.length < DEAL_PAGE) break;
-    after = rows[rows.length - 1]?.id;
   }
-  return total;
+  return messages;
 }
 
-/** Enqueues a reminder for each invoice newly past its terms. Answers how many were enqueued. */
-export async function enqueueInvoiceReminders(db: Db, queue: Queue, now: Date): Promise<number> {
-  let after: ScanCursor | undefined;
-  let total = 0;
-  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const rows = await overdueInvoices(db, {
-      now,
-      limit: SEND_BATCH_MAX,
-      after,
-      defaultTermsDays: DEFAULT_PAYMENT_TERMS_DAYS,
-    });
-    if (rows.length === 0) break;
-    total += await enqueueAll(
-      queue,
+/** Enqueues tomorrow's deliverable reminders not yet in the delivery log. */
+export function enqueueDeliverableReminders(db: Db, queue: Queue, now: Date): Promise<number> {
+  return enqueuePages(queue, {
+    pageSize: DEAL_PAGE,
+    page: (after: string | undefined) => dealsWithDeliverables(db, { limit: DEAL_PAGE, after }),
+    messages: async (rows) => {
+      const candidates = deliverableMessages(rows, now);
+      const logged = await loggedEmailKeys(
+        db,
+        candidates.map((message) => message.dedupeKey),
+      );
+      return candidates.filter((message) => !logged.has(message.dedupeKey));
+    },
+    cursor: (last) => last.id,
+  });
+}
+
+/** Enqueues a reminder for each invoice newly past its terms. */
+export function enqueueInvoiceReminders(db: Db, queue: Queue, now: Date): Promise<number> {
+  return enqueuePages(queue, {
+    pageSize: SEND_BATCH_MAX,
+    page: (after: ScanCursor | undefined) =>
+      overdueInvoices(db, {
+        now,
+        limit: SEND_BATCH_MAX,
+        after,
+        defaultTermsDays: DEFAULT_PAYMENT_TERMS_DAYS,
+      }),
+    messages: (rows) =>
       rows.flatMap((row) =>
         row.invoiceSentAt
           ? [
@@ -118,30 +109,19 @@ export async function enqueueInvoiceReminders(db: Db, queue: Queue, now: Date): 
             ]
           : [],
       ),
-    );
-    const last = rows[rows.length - 1];
-    if (rows.length < SEND_BATCH_MAX || !last?.invoiceSentAt) break;
-    after = { at: last.invoiceSentAt.getTime(), id: last.id };
-  }
-  return total;
+    cursor: (last) =>
+      last.invoiceSentAt ? { at: last.invoiceSentAt.getTime(), id: last.id } : undefined,
+  });
 }
 
-export async function runDeliverableDue(
+export function runDeliverableDue(
   db: Db,
   env: Env,
   message: DeliverableMessage,
 ): Promise<ItemResult> {
-  const ctx = await loadWorkspaceContext(db, env, message.workspaceId, null);
-  if (!ctx) return { outcome: "done" };
-  return itemResult(await remindDeliverableDue(ctx, message));
+  return inWorkspace(db, env, message.workspaceId, (ctx) => remindDeliverableDue(ctx, message));
 }
 
-export async function runInvoiceOverdue(
-  db: Db,
-  env: Env,
-  message: InvoiceMessage,
-): Promise<ItemResult> {
-  const ctx = await loadWorkspaceContext(db, env, message.workspaceId, null);
-  if (!ctx) return { outcome: "done" };
-  return itemResult(await remindInvoiceOverdue(ctx, message));
+export function runInvoiceOverdue(db: Db, env: Env, message: InvoiceMessage): Promise<ItemResult> {
+  return inWorkspace(db, env, message.workspaceId, (ctx) => remindInvoiceOverdue(ctx, message));
 }

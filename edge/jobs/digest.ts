@@ -16,13 +16,7 @@ import { notify, settled } from "../email/notify";
 import { emailWanted, localDay, localDayBounds, nextDigestAt } from "../email/preferences";
 import { digestEmail, digestIsEmpty } from "../email/templates";
 import { logLine } from "../log";
-import {
-  enqueueAll,
-  type ItemResult,
-  itemResult,
-  MAX_BATCHES_PER_RUN,
-  SEND_BATCH_MAX,
-} from "./enqueue";
+import { enqueuePages, type ItemResult, itemResult, SEND_BATCH_MAX } from "./enqueue";
 
 type DigestMessage = Extract<JobMessage, { kind: "digest" }>;
 
@@ -32,34 +26,33 @@ export const DIGEST_LATE_MS = 4 * 60 * 60 * 1000;
 /** `digest:<userId>:<local day>`. */
 export const digestKey = (userId: string, day: string) => `digest:${userId}:${day}`;
 
-export async function enqueueDigests(db: Db, queue: Queue, now: Date): Promise<number> {
-  let after: { at: number; email: string } | undefined;
-  let total = 0;
-  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const rows = await dueDigests(db, { now, limit: SEND_BATCH_MAX, after });
-    if (rows.length === 0) break;
-    const messages: DigestMessage[] = [];
-    for (const row of rows) {
-      if (!row.digestNextAt || !row.userId) continue;
-      if (now.getTime() - row.digestNextAt.getTime() > DIGEST_LATE_MS) {
-        await rescheduleDigest(db, row.email, row.digestNextAt, nextDigestAt(row.timeZone, now));
-        logLine("info", { action: "digest.skipped_late", userId: row.userId });
-        continue;
+export function enqueueDigests(db: Db, queue: Queue, now: Date): Promise<number> {
+  return enqueuePages(queue, {
+    pageSize: SEND_BATCH_MAX,
+    page: (after: { at: number; email: string } | undefined) =>
+      dueDigests(db, { now, limit: SEND_BATCH_MAX, after }),
+    messages: async (rows) => {
+      const messages: DigestMessage[] = [];
+      for (const row of rows) {
+        if (!row.digestNextAt || !row.userId) continue;
+        if (now.getTime() - row.digestNextAt.getTime() > DIGEST_LATE_MS) {
+          await rescheduleDigest(db, row.email, row.digestNextAt, nextDigestAt(row.timeZone, now));
+          logLine("info", { action: "digest.skipped_late", userId: row.userId });
+          continue;
+        }
+        messages.push({
+          kind: "digest",
+          dedupeKey: digestKey(row.userId, localDay(row.timeZone, row.digestNextAt)),
+          email: row.email,
+          userId: row.userId,
+          dueAt: row.digestNextAt.getTime(),
+        });
       }
-      messages.push({
-        kind: "digest",
-        dedupeKey: digestKey(row.userId, localDay(row.timeZone, row.digestNextAt)),
-        email: row.email,
-        userId: row.userId,
-        dueAt: row.digestNextAt.getTime(),
-      });
-    }
-    total += await enqueueAll(queue, messages);
-    const last = rows[rows.length - 1];
-    if (rows.length < SEND_BATCH_MAX || !last?.digestNextAt) break;
-    after = { at: last.digestNextAt.getTime(), email: last.email };
-  }
-  return total;
+      return messages;
+    },
+    cursor: (last) =>
+      last.digestNextAt ? { at: last.digestNextAt.getTime(), email: last.email } : undefined,
+  });
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { JobMessage } from "../../shared/jobs";
+import type { Db } from "../db/client";
+import { loadWorkspaceContext, type WorkspaceContext } from "../db/workspace-context";
 
 /** Cloudflare Queues takes at most 100 messages (and 256 KB) per `sendBatch` call. */
 export const SEND_BATCH_MAX = 100;
@@ -25,4 +27,47 @@ export function itemResult(outcome: { status: string; delaySeconds?: number }): 
   return outcome.status === "retry"
     ? { outcome: "retry", delaySeconds: outcome.delaySeconds }
     : { outcome: "done" };
+}
+
+/**
+ * A cron job's loop: reads one page of a cross-workspace query after `cursor`, turns its rows
+ * into messages, enqueues them (one `sendBatch` per 100), and goes on from the page's last row
+ * until a page comes back short — at most `MAX_BATCHES_PER_RUN` pages. One D1 query per page
+ * (plus what `messages` reads). Answers how many messages were enqueued.
+ */
+export async function enqueuePages<Row, Cursor>(
+  queue: Queue,
+  job: {
+    pageSize: number;
+    page: (after: Cursor | undefined) => Promise<Row[]>;
+    messages: (rows: Row[]) => JobMessage[] | Promise<JobMessage[]>;
+    /** Where the next page starts; undefined ends the walk. */
+    cursor: (last: Row) => Cursor | undefined;
+  },
+): Promise<number> {
+  let after: Cursor | undefined;
+  let total = 0;
+  for (let page = 0; page < MAX_BATCHES_PER_RUN; page++) {
+    const rows = await job.page(after);
+    if (rows.length === 0) break;
+    total += await enqueueAll(queue, await job.messages(rows));
+    const last = rows[rows.length - 1];
+    after = last === undefined ? undefined : job.cursor(last);
+    if (rows.length < job.pageSize || after === undefined) break;
+  }
+  return total;
+}
+
+/**
+ * A consumer's step for a message about one workspace: builds the workspace context (no member
+ * acts) and runs `work`; a workspace deleted since the message was sent is done.
+ */
+export async function inWorkspace(
+  db: Db,
+  env: Env,
+  workspaceId: string,
+  work: (ctx: WorkspaceContext) => Promise<{ status: string; delaySeconds?: number }>,
+): Promise<ItemResult> {
+  const ctx = await loadWorkspaceContext(db, env, workspaceId, null);
+  return ctx ? itemResult(await work(ctx)) : { outcome: "done" };
 }

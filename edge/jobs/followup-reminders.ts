@@ -10,26 +10,17 @@ import type { JobMessage } from "../../shared/jobs";
 import { followupReminderKey, remindFollowup } from "../crm/reminders";
 import type { Db } from "../db/client";
 import { type DueFollowupCursor, dueFollowups } from "../db/cross-workspace";
-import { loadWorkspaceContext } from "../db/workspace-context";
-import {
-  enqueueAll,
-  type ItemResult,
-  itemResult,
-  MAX_BATCHES_PER_RUN,
-  SEND_BATCH_MAX,
-} from "./enqueue";
+import { enqueuePages, type ItemResult, inWorkspace, SEND_BATCH_MAX } from "./enqueue";
 
 type FollowupReminderMessage = Extract<JobMessage, { kind: "followup_reminder" }>;
 
 /** Enqueues a reminder for each follow-up due by `now`. Answers how many were enqueued. */
-export async function enqueueFollowupReminders(db: Db, queue: Queue, now: Date): Promise<number> {
-  let after: DueFollowupCursor | undefined;
-  let total = 0;
-  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const rows = await dueFollowups(db, { now, limit: SEND_BATCH_MAX, after });
-    if (rows.length === 0) break;
-    total += await enqueueAll(
-      queue,
+export function enqueueFollowupReminders(db: Db, queue: Queue, now: Date): Promise<number> {
+  return enqueuePages(queue, {
+    pageSize: SEND_BATCH_MAX,
+    page: (after: DueFollowupCursor | undefined) =>
+      dueFollowups(db, { now, limit: SEND_BATCH_MAX, after }),
+    messages: (rows) =>
       rows.map((row) => ({
         kind: "followup_reminder",
         dedupeKey: followupReminderKey(row.id, row.dueAt.getTime()),
@@ -37,20 +28,14 @@ export async function enqueueFollowupReminders(db: Db, queue: Queue, now: Date):
         followupId: row.id,
         dueAt: row.dueAt.getTime(),
       })),
-    );
-    if (rows.length < SEND_BATCH_MAX) break;
-    const last = rows[rows.length - 1] as (typeof rows)[number];
-    after = { dueAt: last.dueAt, id: last.id };
-  }
-  return total;
+    cursor: (last) => ({ dueAt: last.dueAt, id: last.id }),
+  });
 }
 
-export async function runFollowupReminder(
+export function runFollowupReminder(
   db: Db,
   env: Env,
   message: FollowupReminderMessage,
 ): Promise<ItemResult> {
-  const ctx = await loadWorkspaceContext(db, env, message.workspaceId, null);
-  if (!ctx) return { outcome: "done" };
-  return itemResult(await remindFollowup(ctx, message));
+  return inWorkspace(db, env, message.workspaceId, (ctx) => remindFollowup(ctx, message));
 }

@@ -8,25 +8,16 @@ import type { JobMessage } from "../../shared/jobs";
 import { contentPublishedKey, publishScheduledContent } from "../content/publish";
 import type { Db } from "../db/client";
 import { dueScheduledContent, type ScanCursor } from "../db/cross-workspace";
-import { loadWorkspaceContext } from "../db/workspace-context";
-import {
-  enqueueAll,
-  type ItemResult,
-  itemResult,
-  MAX_BATCHES_PER_RUN,
-  SEND_BATCH_MAX,
-} from "./enqueue";
+import { enqueuePages, type ItemResult, inWorkspace, SEND_BATCH_MAX } from "./enqueue";
 
 type PublishMessage = Extract<JobMessage, { kind: "content_publish" }>;
 
-export async function enqueueScheduledPublishing(db: Db, queue: Queue, now: Date): Promise<number> {
-  let after: ScanCursor | undefined;
-  let total = 0;
-  for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const rows = await dueScheduledContent(db, { now, limit: SEND_BATCH_MAX, after });
-    if (rows.length === 0) break;
-    total += await enqueueAll(
-      queue,
+export function enqueueScheduledPublishing(db: Db, queue: Queue, now: Date): Promise<number> {
+  return enqueuePages(queue, {
+    pageSize: SEND_BATCH_MAX,
+    page: (after: ScanCursor | undefined) =>
+      dueScheduledContent(db, { now, limit: SEND_BATCH_MAX, after }),
+    messages: (rows) =>
       rows.flatMap((row) =>
         row.scheduledAt
           ? [
@@ -40,20 +31,11 @@ export async function enqueueScheduledPublishing(db: Db, queue: Queue, now: Date
             ]
           : [],
       ),
-    );
-    const last = rows[rows.length - 1];
-    if (rows.length < SEND_BATCH_MAX || !last?.scheduledAt) break;
-    after = { at: last.scheduledAt.getTime(), id: last.id };
-  }
-  return total;
+    cursor: (last) =>
+      last.scheduledAt ? { at: last.scheduledAt.getTime(), id: last.id } : undefined,
+  });
 }
 
-export async function runContentPublish(
-  db: Db,
-  env: Env,
-  message: PublishMessage,
-): Promise<ItemResult> {
-  const ctx = await loadWorkspaceContext(db, env, message.workspaceId, null);
-  if (!ctx) return { outcome: "done" };
-  return itemResult(await publishScheduledContent(ctx, message));
+export function runContentPublish(db: Db, env: Env, message: PublishMessage): Promise<ItemResult> {
+  return inWorkspace(db, env, message.workspaceId, (ctx) => publishScheduledContent(ctx, message));
 }

@@ -8,7 +8,7 @@ import type { Db } from "../db/client";
 import { workspaceIds } from "../db/cross-workspace";
 import { WorkspaceScope } from "../db/scope";
 import { rollUpUsage } from "../db/usage";
-import { enqueueAll, type ItemResult, SEND_BATCH_MAX } from "./enqueue";
+import { enqueuePages, type ItemResult, SEND_BATCH_MAX } from "./enqueue";
 
 type RollupMessage = Extract<JobMessage, { kind: "usage_rollup" }>;
 
@@ -17,26 +17,20 @@ export function dayBefore(now: Date): string {
   return new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
-export async function enqueueUsageRollups(db: Db, queue: Queue, now: Date): Promise<number> {
+export function enqueueUsageRollups(db: Db, queue: Queue, now: Date): Promise<number> {
   const day = dayBefore(now);
-  let after: string | undefined;
-  let total = 0;
-  for (;;) {
-    const rows = await workspaceIds(db, { limit: SEND_BATCH_MAX, after });
-    if (rows.length === 0) break;
-    total += await enqueueAll(
-      queue,
+  return enqueuePages(queue, {
+    pageSize: SEND_BATCH_MAX,
+    page: (after: string | undefined) => workspaceIds(db, { limit: SEND_BATCH_MAX, after }),
+    messages: (rows) =>
       rows.map((row) => ({
         kind: "usage_rollup" as const,
         dedupeKey: `usage-rollup:${row.id}:${day}`,
         workspaceId: row.id,
         day,
       })),
-    );
-    if (rows.length < SEND_BATCH_MAX) break;
-    after = rows[rows.length - 1]?.id;
-  }
-  return total;
+    cursor: (last) => last.id,
+  });
 }
 
 export async function runUsageRollup(db: Db, message: RollupMessage): Promise<ItemResult> {
