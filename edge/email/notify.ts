@@ -5,7 +5,6 @@
  */
 import type { EmailKind } from "../../shared/notifications";
 import type { Db } from "../db/client";
-import type { Recipient } from "../workspaces/recipients";
 import { type DeliveryOutcome, deliverEmail, recordSkipped } from "./deliver";
 import type { RenderedEmail } from "./message";
 import { type EmailLinks, emailLinks } from "./templates";
@@ -13,7 +12,8 @@ import { type EmailLinks, emailLinks } from "./templates";
 export interface Notification {
   db: Db;
   env: Env;
-  recipient: Pick<Recipient, "email" | "timeZone" | "wants">;
+  /** The recipient's address, IANA time zone, and whether they want this kind of email. */
+  recipient: { email: string; timeZone: string; wants: boolean };
   kind: EmailKind;
   dedupeKey: string;
   workspaceId: string | null;
