@@ -77,7 +77,7 @@ export const jobMessageSchema = z.discriminatedUnion("kind", [
     kind: z.literal("usage_rollup"),
     dedupeKey: z.string(),
     workspaceId: z.string(),
-    day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    day: z.iso.date(),
   }),
   /** An email recorded in the delivery log by a request (an invitation): send it. */
   z.object({

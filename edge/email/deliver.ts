@@ -74,7 +74,21 @@ function recordStatement(
       status,
       lastError: error ?? null,
     })
-    .onConflictDoNothing({ target: emailOutbox.dedupeKey });
+    .onConflictDoUpdate({
+      target: emailOutbox.dedupeKey,
+      // Not sent yet (a retry): it goes out as written now — to whoever it is for now (an
+      // assignee removed since gets nothing), or not at all (turned off since). A row that was
+      // sent, is being sent, or was settled otherwise is left exactly as it is.
+      set: {
+        toEmail: request.to,
+        subject: request.rendered.subject,
+        bodyText: request.rendered.text,
+        bodyHtml: request.rendered.html,
+        status,
+        lastError: error ?? sql`${emailOutbox.lastError}`,
+      },
+      setWhere: sql`${emailOutbox.status} = 'queued'`,
+    });
 }
 
 function claimStatement(db: Db, dedupeKey: string, now: Date) {
@@ -261,4 +275,12 @@ export async function recordSkipped(
     "skipped",
     "turned off by the recipient",
   );
+}
+
+/** Marks an email that is still queued as failed for good (its message was dead-lettered). */
+export async function giveUpEmail(db: Db, dedupeKey: string, reason: string): Promise<void> {
+  await db
+    .update(emailOutbox)
+    .set({ status: "failed", lastError: reason })
+    .where(and(eq(emailOutbox.dedupeKey, dedupeKey), eq(emailOutbox.status, "queued")));
 }

@@ -196,15 +196,18 @@ export function localTomorrow(timeZone: string, instant: Date): string {
 /** The UTC instants where the local day holding `instant` starts and ends in `timeZone`. */
 export function localDayBounds(timeZone: string, instant: Date): { dayStart: Date; dayEnd: Date } {
   const local = new TZDate(instant.getTime(), timeZone);
-  const start = new TZDate(
-    local.getFullYear(),
-    local.getMonth(),
-    local.getDate(),
-    0,
-    0,
-    0,
-    0,
-    timeZone,
-  );
-  return { dayStart: new Date(start.getTime()), dayEnd: new Date(addDays(start, 1).getTime()) };
+  const midnight = (dayOffset: number) =>
+    new TZDate(
+      local.getFullYear(),
+      local.getMonth(),
+      local.getDate() + dayOffset,
+      0,
+      0,
+      0,
+      0,
+      timeZone,
+    );
+  // Each end is its own local midnight: where daylight saving begins at midnight (Havana,
+  // Santiago) the day starts at 01:00 and is 23 hours long, not 24 from its start.
+  return { dayStart: new Date(midnight(0).getTime()), dayEnd: new Date(midnight(1).getTime()) };
 }

@@ -9,7 +9,7 @@
 import { type JobMessage, jobMessageSchema } from "../../shared/jobs";
 import { createDb, type Db } from "../db/client";
 import { deadJobs } from "../db/schema";
-import { sendRecordedEmail } from "../email/deliver";
+import { giveUpEmail, sendRecordedEmail } from "../email/deliver";
 import { newId } from "../lib/ids";
 import { logLine } from "../log";
 import { runDeliverableDue, runInvoiceOverdue } from "./deal-reminders";
@@ -112,6 +112,10 @@ export async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Pr
     await recordDead(db, batch.queue, message, "retries exhausted");
     const parsed = jobMessageSchema.safeParse(message.body);
     if (parsed.success && parsed.data.kind === "repurpose") await abandonJobItem(db, parsed.data);
+    // An email written by a request (an invitation) has no cron to enqueue it again: the log
+    // says it failed. Reminders stay queued in the log, and the next cron run enqueues them.
+    if (parsed.success && parsed.data.kind === "send_email")
+      await giveUpEmail(db, parsed.data.dedupeKey, "retries exhausted");
     message.ack();
   }
 }

@@ -9,8 +9,8 @@ import { valid } from "../middleware/validate";
 
 /**
  * Local development only. `GET /api/dev/outbox`: what would have been sent — the emails
- * addressed to the signed-in user or about their workspaces, newest first, `{ items,
- * nextCursor }`. Answers 404 unless `EMAIL_SENDER` is `outbox`, so a deployment that sends real
+ * addressed to the signed-in user (with their text and HTML) or about their workspaces (who,
+ * what and when only), newest first, `{ items, nextCursor }`. Answers 404 unless `EMAIL_SENDER` is `outbox`, so a deployment that sends real
  * email has no such route.
  */
 export const devRoutes = new Hono<AppEnv>().get(
@@ -34,8 +34,10 @@ export const devRoutes = new Hono<AppEnv>().get(
       to: row.toEmail,
       subject: row.subject,
       template: row.template as EmailKind,
-      text: row.bodyText,
-      html: row.bodyHtml,
+      // Only your own emails with their text: another member's carries links signed for them
+      // (unsubscribe) or for an invitee, which the outbox must not hand to anyone else.
+      text: row.toEmail === c.var.user.email ? row.bodyText : null,
+      html: row.toEmail === c.var.user.email ? row.bodyHtml : null,
       status: row.status,
       dedupeKey: row.dedupeKey,
       createdAt: row.createdAt.toISOString(),

@@ -480,15 +480,24 @@ describe("emails recorded now and sent later", () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
-  it("records an email only once per dedupe key", async () => {
+  it("records an email once per dedupe key: rewritten while unsent, never once sent", async () => {
     const request = emailRequest();
     await recordEmail(db, request);
+    // A retry renders it again (the recipient or the deal may have changed): it goes out as now.
     await recordEmail(db, {
       ...request,
       rendered: { ...request.rendered, subject: "Another subject" },
     });
-    const row = await rowOf(request.dedupeKey);
-    expect(row.subject).toBe(request.rendered.subject);
+    expect((await rowOf(request.dedupeKey)).subject).toBe("Another subject");
+
+    expect((await sendRecordedEmail(db, env, request.dedupeKey)).status).toBe("sent");
+    await recordEmail(db, {
+      ...request,
+      to: uniqueEmail("someone-else"),
+      rendered: { ...request.rendered, subject: "A third subject" },
+    });
+    const sent = await rowOf(request.dedupeKey);
+    expect(sent).toMatchObject({ status: "sent", subject: "Another subject", toEmail: request.to });
   });
 
   it("answers failed for a key that was never recorded", async () => {

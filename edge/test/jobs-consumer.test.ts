@@ -65,7 +65,7 @@ async function deliver(
   const ctx = createExecutionContext();
   await worker.queue(batch, options.env ?? env);
   const result = await getQueueResult(batch, ctx);
-  const retried = result.retryMessages.map(({ msgId }) => ({
+  const retried = result.retryMessages.map(({ msgId }: { msgId: string }) => ({
     msgId,
     delaySeconds: delays.get(msgId),
   }));
@@ -77,7 +77,13 @@ async function deadJobs(messageId: string) {
     "SELECT queue, message_id, body, attempts, error FROM dead_jobs WHERE message_id = ?",
   )
     .bind(messageId)
-    .all<{ queue: string; message_id: string; body: string | null; attempts: number; error: string }>();
+    .all<{
+      queue: string;
+      message_id: string;
+      body: string | null;
+      attempts: number;
+      error: string;
+    }>();
   return results;
 }
 
@@ -382,7 +388,12 @@ describe("poison messages", () => {
       workspaceId: "ws_x",
       dueAt: 1,
     };
-    const mistyped = { kind: "usage_rollup", dedupeKey: "u", workspaceId: "ws_x", day: "yesterday" };
+    const mistyped = {
+      kind: "usage_rollup",
+      dedupeKey: "u",
+      workspaceId: "ws_x",
+      day: "yesterday",
+    };
     const { ids, result } = await deliver([{ body: missing }, { body: mistyped }]);
     expect([...result.explicitAcks].sort()).toEqual([...ids].sort());
     expect(result.retryMessages).toEqual([]);
@@ -406,6 +417,54 @@ describe("poison messages", () => {
     expect(JSON.parse(rows[0]?.body ?? "null")).toEqual(message);
     // Recording it sends nothing.
     expect(await outboxRows(message.dedupeKey)).toEqual([]);
+  });
+});
+
+describe("dead-lettered emails", () => {
+  it("an invitation's email is given up (failed); a reminder's stays queued for the next run to send", async () => {
+    const owner = await signUp("consumer-dlq-emails");
+    const enqueued: JobMessage[] = [];
+    vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
+      enqueued.push(body as JobMessage);
+      return undefined as never;
+    });
+    const res = await api(`/api/workspaces/${owner.workspaceId}/invitations`, {
+      token: owner.token,
+      body: { email: uniqueEmail("dlq-invitee"), role: "member" },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const [sendEmail] = enqueued;
+    if (sendEmail?.kind !== "send_email") throw new Error("no send_email message");
+
+    const { message: reminder } = await dueReminder("consumer-dlq-reminder");
+    captureLogs();
+    fakeMailChannels(() => new Response("upstream failure", { status: 500 }));
+    expect(await runFollowupReminder(db, mailChannelsEnv, reminder)).toEqual({
+      outcome: "retry",
+    });
+    vi.mocked(globalThis.fetch).mockRestore();
+
+    const { ids, result } = await deliver(
+      [
+        { body: sendEmail, attempts: 6 },
+        { body: reminder, attempts: 6 },
+      ],
+      { queue: DLQ },
+    );
+    expect([...result.explicitAcks].sort()).toEqual([...ids].sort());
+    expect(await outboxRows(sendEmail.dedupeKey)).toMatchObject([
+      { status: "failed", lastError: "retries exhausted", sentAt: null },
+    ]);
+    // The invitation email is not sent by a late redelivery either.
+    await deliver([{ body: sendEmail, attempts: 7 }]);
+    expect(await outboxRows(sendEmail.dedupeKey)).toMatchObject([{ status: "failed" }]);
+
+    expect(await outboxRows(reminder.dedupeKey)).toMatchObject([{ status: "queued" }]);
+    expect(await reminderSentAt(reminder.followupId)).toBeNull();
+    // Enqueued again by a later run, it is sent.
+    const again = await deliver([{ body: reminder }]);
+    expect(again.result.explicitAcks).toEqual(again.ids);
+    expect(await outboxRows(reminder.dedupeKey)).toMatchObject([{ status: "sent" }]);
   });
 });
 

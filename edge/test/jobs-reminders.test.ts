@@ -113,7 +113,7 @@ async function deliver(bodies: JobMessage[], attempts = 1, workerEnv: Env = env)
   const ctx = createExecutionContext();
   await worker.queue(batch, workerEnv);
   const result = await getQueueResult(batch, ctx);
-  const retried = result.retryMessages.map(({ msgId }) => ({
+  const retried = result.retryMessages.map(({ msgId }: { msgId: string }) => ({
     msgId,
     delaySeconds: delays.get(msgId),
   }));
@@ -129,10 +129,7 @@ async function deliverAllAcked(bodies: JobMessage[]) {
 
 /** The delivery log's rows about `workspaceId` of `template`, oldest first. */
 async function emailsOf(workspaceId: string, template: string) {
-  const rows = await db
-    .select()
-    .from(emailOutbox)
-    .where(eq(emailOutbox.workspaceId, workspaceId));
+  const rows = await db.select().from(emailOutbox).where(eq(emailOutbox.workspaceId, workspaceId));
   return rows
     .filter((row) => row.template === template)
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -386,6 +383,8 @@ describe("follow-up reminders through the consumer (outbox sender)", () => {
     const dealLink = `${env.APP_ORIGIN}/deals/${deal.id}`;
     expect(email.bodyText).toContain(followup.body);
     expect(email.bodyText).toContain(dealLink);
+    // The due time, in the recipient's zone (UTC: they set none).
+    expect(email.bodyText).toContain("is due Fri, Dec 4, 2026, 9:00 AM UTC");
     expect(email.bodyHtml).toContain(dealLink);
     for (const line of followup.body.split("\n").filter((l) => l.trim())) {
       expect(email.bodyHtml).toContain(escapeHtml(line));
@@ -522,11 +521,7 @@ describe("follow-up reminders through the consumer (outbox sender)", () => {
     const early = await runCron(snoozedTo - 15 * MINUTE);
     expect(ofWorkspace(early.all, "followup_reminder", user.workspaceId)).toEqual([]);
     // …then reminded under a new key.
-    const due = ofWorkspace(
-      (await runCron(snoozedTo)).all,
-      "followup_reminder",
-      user.workspaceId,
-    );
+    const due = ofWorkspace((await runCron(snoozedTo)).all, "followup_reminder", user.workspaceId);
     expect(due).toEqual([
       {
         kind: "followup_reminder",
@@ -773,7 +768,10 @@ describe("invoice reminders", () => {
     const overdue = await createDeal(user, { invoiceSentAt: sentAt(31), valueMinor: 250000 });
     const notYet = await createDeal(user, { invoiceSentAt: sentAt(29) });
     const paid = await createDeal(user, { invoiceSentAt: sentAt(31) });
-    await db.update(deals).set({ paidAt: new Date(now - DAY) }).where(eq(deals.id, paid.id));
+    await db
+      .update(deals)
+      .set({ paidAt: new Date(now - DAY) })
+      .where(eq(deals.id, paid.id));
     const net60 = await createDeal(user, { invoiceSentAt: sentAt(31), paymentTermsDays: 60 });
     const lost = await createDeal(user, {
       invoiceSentAt: sentAt(31),

@@ -30,7 +30,11 @@ async function runCron(cron: string, scheduledTime: number): Promise<JobMessage[
 
 /** Runs the cron handler; answers its messages by the call that carried them. */
 async function runCronCalls(cron: string, scheduledTime: number) {
-  const calls = { sent: [] as JobMessage[], batches: [] as JobMessage[][], all: [] as JobMessage[] };
+  const calls = {
+    sent: [] as JobMessage[],
+    batches: [] as JobMessage[][],
+    all: [] as JobMessage[],
+  };
   const send = vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
     calls.sent.push(body as JobMessage);
     calls.all.push(body as JobMessage);
@@ -143,6 +147,46 @@ describe("cron", () => {
       batches: [],
       all: [],
     });
+  });
+
+  it("a run whose job failed gives its claim back: the other jobs ran, and the same run can run again", async () => {
+    await signUp("cron-failure");
+    const at = Date.UTC(2026, 5, 3, 3, 0, 0);
+    const sent: JobMessage[] = [];
+    vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
+      sent.push(body as JobMessage);
+      return undefined as never;
+    });
+    vi.spyOn(env.JOBS, "sendBatch").mockRejectedValue(new Error("Queue send failed"));
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const controller = createScheduledController({ cron: "0 3 * * *", scheduledTime: at });
+    await expect(worker.scheduled(controller, env)).rejects.toThrow(
+      "Cron jobs failed: usageRollups",
+    );
+    // Housekeeping ran although the roll-ups before it failed.
+    expect(housekeepingOf(sent)).toEqual([
+      { kind: "housekeeping", dedupeKey: "housekeeping:2026-06-03" },
+    ]);
+    vi.restoreAllMocks();
+
+    // The trigger delivered again for the same minute is not a repeat: it runs everything.
+    const again = await runCronCalls("0 3 * * *", at);
+    expect(housekeepingOf(again.sent)).toEqual([
+      { kind: "housekeeping", dedupeKey: "housekeeping:2026-06-03" },
+    ]);
+    expect(again.batches.flat().some((m) => m.kind === "usage_rollup")).toBe(true);
+    // …and once it succeeded, its claim holds.
+    expect(await runCronCalls("0 3 * * *", at)).toEqual({ sent: [], batches: [], all: [] });
+  });
+
+  it("a cron that is not in the schedule does nothing", async () => {
+    const at = Date.UTC(2026, 5, 4, 0, 0, 0);
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect(await runCronCalls("0 0 * * *", at)).toEqual({ sent: [], batches: [], all: [] });
+    const { results } = await env.DB.prepare("SELECT cron FROM cron_runs WHERE cron = ?")
+      .bind("0 0 * * *")
+      .all();
+    expect(results).toEqual([]);
   });
 
   it("the 15-minute schedule enqueues nothing when nothing is due", async () => {

@@ -3,12 +3,12 @@
  * secret token. Only the token's SHA-256 is stored; a token is single-use, expires after a
  * week, and inviting the same email again replaces the earlier link.
  */
-import { asc, eq, gt, isNull } from "drizzle-orm";
+import { asc, eq, gt, isNull, type SQL } from "drizzle-orm";
 import type { SessionUser } from "../auth/sessions";
 import { audit } from "../db/audit";
 import type { Db } from "../db/client";
 import { invitationByTokenHash, redeemInvitation } from "../db/cross-workspace";
-import { invitations, users, workspaceMembers } from "../db/schema";
+import { emailOutbox, invitations, users, workspaceMembers } from "../db/schema";
 import { loadWorkspaceContext, type WorkspaceContext } from "../db/workspace-context";
 import { type EmailRequest, recordEmail } from "../email/deliver";
 import { emailWanted } from "../email/preferences";
@@ -105,7 +105,7 @@ export async function inviteMember(
     expiresAt: row.expiresAt,
   });
   await ctx.db.batch([
-    // Inviting the same email again replaces the earlier link.
+    // Inviting the same email again replaces the earlier link — and its email, if not sent yet.
     ctx.scope.update(
       invitations,
       { revokedAt: new Date(now) },
@@ -113,6 +113,7 @@ export async function inviteMember(
       isNull(invitations.acceptedAt),
       isNull(invitations.revokedAt),
     ),
+    unsentInvitationEmails(ctx, eq(emailOutbox.toEmail, email)),
     ctx.scope.insert(invitations, row),
     audit(ctx.scope, {
       actorId: ctx.user?.id ?? null,
@@ -140,6 +141,19 @@ export async function inviteMember(
   return { invitation: invitationView(row), inviteUrl, email: emailStatus };
 }
 
+const invitationEmailKey = (invitationId: string) => `invitation:${invitationId}`;
+
+/** Marks this workspace's invitation emails matching `which` skipped, if they are not sent yet. */
+function unsentInvitationEmails(ctx: WorkspaceContext, which: SQL) {
+  return ctx.scope.update(
+    emailOutbox,
+    { status: "skipped", lastError: "invitation revoked before its email was sent" },
+    eq(emailOutbox.template, "invitation"),
+    eq(emailOutbox.status, "queued"),
+    which,
+  );
+}
+
 /**
  * The invitation email to record with the invitation, or why there is none: the address
  * turned invitations off (`turned_off`), or unsubscribe links cannot be signed (`not_sent`,
@@ -163,7 +177,7 @@ async function invitationEmailRequest(
     return {
       status: "queued",
       request: {
-        dedupeKey: `invitation:${invite.invitationId}`,
+        dedupeKey: invitationEmailKey(invite.invitationId),
         workspaceId: ctx.workspace.id,
         template: "invitation",
         to: invite.email,
@@ -205,12 +219,16 @@ export async function revokeInvitation(ctx: WorkspaceContext, invitationId: stri
     )
     .returning({ id: invitations.id });
   if (!revoked) throw notFound("Invitation not found");
-  await audit(ctx.scope, {
-    actorId: ctx.user?.id ?? null,
-    action: "invitation.revoked",
-    targetType: "invitation",
-    targetId: invitationId,
-  });
+  await ctx.db.batch([
+    audit(ctx.scope, {
+      actorId: ctx.user?.id ?? null,
+      action: "invitation.revoked",
+      targetType: "invitation",
+      targetId: invitationId,
+    }),
+    // A link revoked (a mistyped address?) before its email went out is never emailed.
+    unsentInvitationEmails(ctx, eq(emailOutbox.dedupeKey, invitationEmailKey(invitationId))),
+  ]);
   return { id: invitationId, revoked: true as const };
 }
 

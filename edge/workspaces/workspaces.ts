@@ -13,7 +13,7 @@ import type { BrandVoice, updateWorkspaceSchema, WorkspaceSettings } from "../..
 import { audit, auditOutsideWorkspaces } from "../db/audit";
 import type { Db } from "../db/client";
 import { listMemberships } from "../db/cross-workspace";
-import { dealStages, workspaceMembers, workspaces } from "../db/schema";
+import { dealStages, deals, workspaceMembers, workspaces } from "../db/schema";
 import { WorkspaceScope } from "../db/scope";
 import type { Actor, WorkspaceContext } from "../db/workspace-context";
 import { notFound } from "../errors";
@@ -144,6 +144,9 @@ export async function updateWorkspace(ctx: WorkspaceContext, changes: WorkspaceC
 export async function deleteWorkspace(ctx: WorkspaceContext) {
   const { id, name } = ctx.workspace;
   await ctx.db.batch([
+    // Deals first: a deal's stage is ON DELETE RESTRICT, and the cascade from the workspace
+    // would reach the stages before the deals that use them.
+    ctx.scope.delete(deals),
     ctx.scope.deleteWorkspace(),
     auditOutsideWorkspaces(ctx.db, {
       actorId: ctx.user?.id ?? null,

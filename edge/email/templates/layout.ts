@@ -19,14 +19,21 @@ export interface EmailLinks {
 /** An HTML fragment made with `html`; template values inside it were escaped. */
 export type Fragment = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** One line of text for a subject or a heading: control characters and runs of space folded. */
+/**
+ * One line of text for a subject or a heading: control characters and runs of space folded,
+ * bidi overrides removed, at most `max` code points (an ellipsis marks a cut).
+ */
 export function oneLine(value: string, max = 140): string {
   const line = value
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+    // Bidi embeddings, overrides and isolates can make a subject read as something else.
+    .replace(/[\u202a-\u202e\u2066-\u2069]/g, "")
     .replace(/\s+/g, " ")
     .trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  // Cut by code points: never half of an emoji's surrogate pair.
+  const points = Array.from(line);
+  return points.length > max ? `${points.slice(0, max - 1).join("")}…` : line;
 }
 
 export function fragmentText(fragment: Fragment): string {
