@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ApiFailure, ApiIssue, ErrorCode } from "../shared/envelope";
 import type { AppEnv } from "./context";
-import { logLine } from "./log";
+import { errorText, logLine } from "./log";
 
 /** Handlers throw these; `onError` turns them into the envelope. */
 export class ApiError extends Error {
@@ -90,7 +90,7 @@ export function errorResponse(
   logLine("error", {
     requestId,
     action: "unhandled_error",
-    error: err instanceof Error ? `${err.name}: ${err.message}` : "non-error thrown",
+    error: errorText(err),
   });
   return {
     status: 500,

@@ -16,7 +16,7 @@ import type { EmailKind } from "../../shared/notifications";
 import type { Db } from "../db/client";
 import { emailOutbox } from "../db/schema";
 import { newId } from "../lib/ids";
-import { logLine } from "../log";
+import { errorText, logLine } from "../log";
 import {
   assertHeaderValue,
   checkedAddress,
@@ -173,7 +173,11 @@ async function sendClaimed(
     });
     sent = await sender.send(email);
   } catch (error) {
-    const message = error instanceof Error ? error.message : "unknown error";
+    // A provider's refusal, or an error of ours (never a failed query: those are outside this try).
+    const message =
+      error instanceof EmailSendError || error instanceof EmailContentError
+        ? error.message
+        : errorText(error);
     const retryable =
       error instanceof EmailSendError ? error.retryable : !(error instanceof EmailContentError);
     await finish({ status: retryable ? "queued" : "failed", lastError: message.slice(0, 500) });

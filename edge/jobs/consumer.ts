@@ -11,7 +11,7 @@ import { createDb, type Db } from "../db/client";
 import { deadJobs } from "../db/schema";
 import { giveUpEmail, sendRecordedEmail } from "../email/deliver";
 import { newId } from "../lib/ids";
-import { logLine } from "../log";
+import { errorText, logLine } from "../log";
 import { runDeliverableDue, runInvoiceOverdue } from "./deal-reminders";
 import { runDigest } from "./digest";
 import { type ItemResult, itemResult } from "./enqueue";
@@ -98,7 +98,7 @@ export async function consumeJobs(batch: MessageBatch<unknown>, env: Env): Promi
         action: `job.${job.kind}.failed`,
         messageId: message.id,
         attempts: message.attempts,
-        error: error instanceof Error ? error.message : "unknown",
+        error: errorText(error),
       });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }

@@ -9,7 +9,7 @@
 import type { Db } from "../db/client";
 import { createDb } from "../db/client";
 import { claimCronRun, finishCronRun } from "../db/cross-workspace";
-import { logLine } from "../log";
+import { errorText, logLine } from "../log";
 import { enqueueDeliverableReminders, enqueueInvoiceReminders } from "./deal-reminders";
 import { enqueueDigests } from "./digest";
 import { enqueueFollowupReminders } from "./followup-reminders";
@@ -70,7 +70,7 @@ export async function runCron(
       failures.push(name);
       logLine("error", {
         action: `cron.${name}.failed`,
-        error: error instanceof Error ? error.message : "unknown",
+        error: errorText(error),
       });
     }
   }

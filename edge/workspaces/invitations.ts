@@ -16,7 +16,7 @@ import { emailLinks, invitationEmail } from "../email/templates";
 import { ApiError, forbidden, notFound } from "../errors";
 import { randomToken, sha256Hex } from "../lib/encoding";
 import { newId } from "../lib/ids";
-import { logLine } from "../log";
+import { errorText, logLine } from "../log";
 import type { WorkspaceSummary } from "./workspaces";
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -134,7 +134,7 @@ export async function inviteMember(
       logLine("error", {
         action: "invitation.email_not_queued",
         workspaceId: ctx.workspace.id,
-        error: error instanceof Error ? error.message : "unknown",
+        error: errorText(error),
       });
     }
   }
@@ -197,7 +197,7 @@ async function invitationEmailRequest(
     logLine("error", {
       action: "invitation.email_not_rendered",
       workspaceId: ctx.workspace.id,
-      error: error instanceof Error ? error.message : "unknown",
+      error: errorText(error),
     });
     return { status: "not_sent" };
   }
