@@ -47,21 +47,20 @@ export interface NotificationSettings {
  * `PATCH /api/auth/me/notifications`: any subset; omitted fields keep their value. Unknown keys
  * are ignored, as on every route.
  */
-export const notificationSettingsPatchSchema = z
-  .object({
-    timeZone: timeZoneSchema.optional(),
-    digest: z.boolean().optional(),
-    emails: z
-      .object({
-        followup_reminder: z.boolean(),
-        deliverable_due: z.boolean(),
-        invoice_overdue: z.boolean(),
-        content_published: z.boolean(),
-        invitation: z.boolean(),
-      })
-      .partial()
-      .optional(),
-  });
+export const notificationSettingsPatchSchema = z.object({
+  timeZone: timeZoneSchema.optional(),
+  digest: z.boolean().optional(),
+  emails: z
+    .object({
+      followup_reminder: z.boolean(),
+      deliverable_due: z.boolean(),
+      invoice_overdue: z.boolean(),
+      content_published: z.boolean(),
+      invitation: z.boolean(),
+    })
+    .partial()
+    .optional(),
+});
 export type NotificationSettingsPatch = z.infer<typeof notificationSettingsPatchSchema>;
 
 /** One email of the local outbox (`GET /api/dev/outbox`), newest first. */

@@ -501,9 +501,9 @@ describe("GET /api/dev/outbox", () => {
     // Another workspace's user sees none of it.
     const theirs = await api("/api/dev/outbox", { token: stranger.token });
     expect(theirs.status).toBe(200);
-    expect(theirs.body.data.items.map((item: { dedupeKey: string }) => item.dedupeKey)).not.toContain(
-      key,
-    );
+    expect(
+      theirs.body.data.items.map((item: { dedupeKey: string }) => item.dedupeKey),
+    ).not.toContain(key);
 
     // The invitee, once signed up with that address, sees the email addressed to them.
     const signup = await signUpWith({ email: inviteeEmail });

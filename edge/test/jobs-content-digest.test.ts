@@ -250,9 +250,9 @@ describe("scheduled publishing", () => {
 
     // The next run finds the published item no more (the other due one is still waiting).
     const next = await runCron(CRON_QUARTER_HOUR, runAt + 15 * MINUTE);
-    expect(publishMessages(next, [due, onTheMinute, idea, deleted]).map((m) => m.contentId)).toEqual(
-      [onTheMinute],
-    );
+    expect(
+      publishMessages(next, [due, onTheMinute, idea, deleted]).map((m) => m.contentId),
+    ).toEqual([onTheMinute]);
   });
 
   it("a message for an item rescheduled or deleted since it was enqueued publishes nothing", async () => {
@@ -309,7 +309,10 @@ describe("scheduled publishing", () => {
     expect(message).toBeDefined();
     expect(await deliver(message as JobMessage)).toEqual({ acked: 1, retried: 0, total: 1 });
 
-    expect(await contentRow(item)).toMatchObject({ status: "published", published_at: scheduledAt });
+    expect(await contentRow(item)).toMatchObject({
+      status: "published",
+      published_at: scheduledAt,
+    });
     expect(await publishAudits(item)).toHaveLength(1);
     const rows = await outboxByKey(`content-published:${item}:${scheduledAt}`);
     expect(rows).toHaveLength(1);
@@ -429,9 +432,15 @@ describe("daily digest", () => {
     const fresh = await insertDeal(user, { title: "Northwind headphones", createdAt: asOf - DAY });
     // 40 days without activity in an open stage: stale.
     await insertDeal(user, { title: "Acme desk mats", createdAt: at13 - 40 * DAY });
-    await insertFollowup(user, fresh, { subject: "Send the draft", dueAt: Date.UTC(2026, 0, 10, 15) });
+    await insertFollowup(user, fresh, {
+      subject: "Send the draft",
+      dueAt: Date.UTC(2026, 0, 10, 15),
+    });
     // 03:00Z on the 15th is still the 14th in New York: overdue on the 15th, not due today.
-    await insertFollowup(user, fresh, { subject: "Confirm rates", dueAt: Date.UTC(2026, 0, 15, 3) });
+    await insertFollowup(user, fresh, {
+      subject: "Confirm rates",
+      dueAt: Date.UTC(2026, 0, 15, 3),
+    });
     await insertFollowup(user, fresh, { subject: "Call Priya", dueAt: Date.UTC(2026, 0, 15, 20) });
     // Done: not listed.
     await insertFollowup(user, fresh, {
@@ -441,9 +450,9 @@ describe("daily digest", () => {
     });
 
     // 12:00Z is 07:00 in New York: not yet.
-    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, Date.UTC(2026, 0, 15, 12, 0)), user)).toEqual(
-      [],
-    );
+    expect(
+      digestMessages(await runCron(CRON_QUARTER_HOUR, Date.UTC(2026, 0, 15, 12, 0)), user),
+    ).toEqual([]);
     const first13 = digestMessages(await runCron(CRON_QUARTER_HOUR, at13), user);
     expect(first13).toEqual([digestMessage(user, "2026-01-15", at13)]);
     // A run 15 minutes later, before the first message was delivered, enqueues the same digest.
@@ -474,9 +483,7 @@ describe("daily digest", () => {
     // The same minute again is a repeat; later runs that day find nothing due; a redelivery
     // sends nothing and moves nothing.
     expect(digestMessages(await runCron(CRON_QUARTER_HOUR, at13), user)).toEqual([]);
-    expect(
-      digestMessages(await runCron(CRON_QUARTER_HOUR, at13 + 30 * MINUTE), user),
-    ).toEqual([]);
+    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, at13 + 30 * MINUTE), user)).toEqual([]);
     expect(await deliver(...first13)).toEqual({ acked: 1, retried: 0, total: 1 });
     expect(await outboxTo(user.email, "digest")).toHaveLength(1);
     expect(await digestNextAt(user)).toBe(Date.UTC(2026, 0, 16, 13, 0));
@@ -486,9 +493,7 @@ describe("daily digest", () => {
     const { user } = await digestMember("digest-summer", Date.UTC(2026, 6, 14, 20, 0));
     const at12 = Date.UTC(2026, 6, 15, 12, 0);
     expect(await digestNextAt(user)).toBe(at12);
-    expect(
-      digestMessages(await runCron(CRON_QUARTER_HOUR, at12 - 15 * MINUTE), user),
-    ).toEqual([]);
+    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, at12 - 15 * MINUTE), user)).toEqual([]);
     const messages = digestMessages(await runCron(CRON_QUARTER_HOUR, at12), user);
     expect(messages).toEqual([digestMessage(user, "2026-07-15", at12)]);
     await deliver(...messages);
@@ -522,9 +527,7 @@ describe("daily digest", () => {
     await deliver(...day2);
     expect(await digestNextAt(user)).toBe(mar9);
 
-    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, mar9 - 15 * MINUTE), user)).toEqual(
-      [],
-    );
+    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, mar9 - 15 * MINUTE), user)).toEqual([]);
     const day3 = digestMessages(await runCron(CRON_QUARTER_HOUR, mar9), user);
     expect(day3).toEqual([digestMessage(user, "2026-03-09", mar9)]);
     await deliver(...day3);
