@@ -46,10 +46,6 @@ CREATE INDEX `email_outbox_to` ON `email_outbox` (`to_email`,`created_at`);--> s
 CREATE INDEX `email_outbox_sent` ON `email_outbox` (`workspace_id`,`sent_at`) WHERE status = 'sent';--> statement-breakpoint
 CREATE INDEX `deals_unpaid_invoices` ON `deals` (`invoice_sent_at`,`id`) WHERE invoice_sent_at IS NOT NULL AND paid_at IS NULL AND deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `deals_with_deliverables` ON `deals` (`id`) WHERE deleted_at IS NULL AND deliverables <> '[]';--> statement-breakpoint
--- The publishing cron pages through due items by (scheduled_at, id): the index now ends in id.
-DROP INDEX `content_items_due`;--> statement-breakpoint
-CREATE INDEX `content_items_due` ON `content_items` (`status`,`scheduled_at`,`id`);
---> statement-breakpoint
 -- Every existing account gets its email settings: all emails on, UTC, the digest at the next 08:00 UTC.
 INSERT INTO `email_preferences` (`email`, `user_id`, `digest_next_at`)
 SELECT `email`, `id`,

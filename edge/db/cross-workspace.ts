@@ -336,16 +336,20 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * The scheduled content items whose time has come (`scheduled_at <= now`), across every
- * workspace, oldest first, over the `content_items_due` index. The publishing job's read.
+ * workspace, oldest first, over the `content_items_due` index (status, scheduled_at), `limit`
+ * at a time. Ties are broken by `rowid`, the index's own last column, so a page needs no sort
+ * (an `id` column in that index would make it the cheapest path for a workspace's calendar
+ * too, reading every workspace's scheduled items).
  */
 export function dueScheduledContent(
   db: Db,
-  options: { now: Date; limit: number; after?: ScanCursor },
+  options: { now: Date; limit: number; after?: { at: number; rowid: number } },
 ) {
   const { now, limit, after } = options;
   return db
     .select({
       id: contentItems.id,
+      rowid: sql<number>`${contentItems}.rowid`,
       workspaceId: contentItems.workspaceId,
       scheduledAt: contentItems.scheduledAt,
     })
@@ -356,11 +360,11 @@ export function dueScheduledContent(
         lt(contentItems.scheduledAt, new Date(now.getTime() + 1)),
         isNull(contentItems.deletedAt),
         after
-          ? sql`(${contentItems.scheduledAt}, ${contentItems.id}) > (${after.at}, ${after.id})`
+          ? sql`(${contentItems.scheduledAt}, ${contentItems}.rowid) > (${after.at}, ${after.rowid})`
           : undefined,
       ),
     )
-    .orderBy(asc(contentItems.scheduledAt), asc(contentItems.id))
+    .orderBy(asc(contentItems.scheduledAt), sql`${contentItems}.rowid`)
     .limit(limit);
 }
 

@@ -112,9 +112,13 @@ export async function recordDeadJobs(batch: MessageBatch<unknown>, env: Env): Pr
     await recordDead(db, batch.queue, message, "retries exhausted");
     const parsed = jobMessageSchema.safeParse(message.body);
     if (parsed.success && parsed.data.kind === "repurpose") await abandonJobItem(db, parsed.data);
-    // An email written by a request (an invitation) has no cron to enqueue it again: the log
-    // says it failed. Reminders stay queued in the log, and the next cron run enqueues them.
-    if (parsed.success && parsed.data.kind === "send_email")
+    // Emails no cron run will enqueue again — one written by a request (an invitation), or the
+    // notice of an item already published — are marked failed in the log. Reminders stay
+    // queued there, and the next cron run enqueues them again.
+    if (
+      parsed.success &&
+      (parsed.data.kind === "send_email" || parsed.data.kind === "content_publish")
+    )
       await giveUpEmail(db, parsed.data.dedupeKey, "retries exhausted");
     message.ack();
   }

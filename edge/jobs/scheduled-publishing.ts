@@ -7,7 +7,7 @@
 import type { JobMessage } from "../../shared/jobs";
 import { contentPublishedKey, publishScheduledContent } from "../content/publish";
 import type { Db } from "../db/client";
-import { dueScheduledContent, type ScanCursor } from "../db/cross-workspace";
+import { dueScheduledContent } from "../db/cross-workspace";
 import { enqueuePages, type ItemResult, inWorkspace, SEND_BATCH_MAX } from "./enqueue";
 
 type PublishMessage = Extract<JobMessage, { kind: "content_publish" }>;
@@ -15,7 +15,7 @@ type PublishMessage = Extract<JobMessage, { kind: "content_publish" }>;
 export function enqueueScheduledPublishing(db: Db, queue: Queue, now: Date): Promise<number> {
   return enqueuePages(queue, {
     pageSize: SEND_BATCH_MAX,
-    page: (after: ScanCursor | undefined) =>
+    page: (after: { at: number; rowid: number } | undefined) =>
       dueScheduledContent(db, { now, limit: SEND_BATCH_MAX, after }),
     messages: (rows) =>
       rows.flatMap((row) =>
@@ -32,7 +32,7 @@ export function enqueueScheduledPublishing(db: Db, queue: Queue, now: Date): Pro
           : [],
       ),
     cursor: (last) =>
-      last.scheduledAt ? { at: last.scheduledAt.getTime(), id: last.id } : undefined,
+      last.scheduledAt ? { at: last.scheduledAt.getTime(), rowid: last.rowid } : undefined,
   });
 }
 

@@ -468,6 +468,34 @@ describe("dead-lettered emails", () => {
   });
 });
 
+describe("a dead-lettered publishing notice", () => {
+  it("is given up in the log (the item is published; no cron run enqueues it again)", async () => {
+    const owner = await signUp("consumer-dlq-publish");
+    const message: JobMessage = {
+      kind: "content_publish",
+      dedupeKey: `content-published:cnt_dlq_${crypto.randomUUID()}:1700000000000`,
+      workspaceId: owner.workspaceId,
+      contentId: "cnt_dlq",
+      scheduledAt: 1_700_000_000_000,
+    };
+    await db.insert(emailOutbox).values({
+      id: `eml_${crypto.randomUUID()}`,
+      workspaceId: owner.workspaceId,
+      dedupeKey: message.dedupeKey,
+      toEmail: owner.email,
+      template: "content_published",
+      subject: "Published: a video",
+      status: "queued",
+      lastError: "MailChannels answered 503",
+    });
+    const { ids, result } = await deliver([{ body: message, attempts: 6 }], { queue: DLQ });
+    expect(result.explicitAcks).toEqual(ids);
+    expect(await outboxRows(message.dedupeKey)).toMatchObject([
+      { status: "failed", lastError: "retries exhausted" },
+    ]);
+  });
+});
+
 describe("redelivery", () => {
   it("a follow-up reminder delivered twice in two batches, then twice in one, sends one email", async () => {
     const { message } = await dueReminder("consumer-redelivery");

@@ -536,7 +536,7 @@ describe("the other cron jobs' reads across workspaces (cross-workspace.ts)", ()
     [
       "scheduled content due, after a cursor",
       "content_items_due",
-      dueScheduledContent(db, { now, limit: 100, after: { at: T - 3_600_000, id: "cnt_7" } }),
+      dueScheduledContent(db, { now, limit: 100, after: { at: T - 3_600_000, rowid: 7 } }),
     ],
     [
       "unpaid invoices past their terms",

@@ -54,7 +54,7 @@ export const contentItems = sqliteTable(
       .on(t.workspaceId, t.sourceVideoId)
       .where(sql`source_video_id IS NOT NULL AND deleted_at IS NULL`),
     // The publishing cron looks for due scheduled items across workspaces.
-    index("content_items_due").on(t.status, t.scheduledAt, t.id),
+    index("content_items_due").on(t.status, t.scheduledAt),
     index("content_items_created_by").on(t.createdBy),
     // Housekeeping purges items deleted more than 30 days ago, across workspaces.
     index("content_items_deleted").on(t.deletedAt).where(sql`deleted_at IS NOT NULL`),
