@@ -4,85 +4,33 @@
  * scheduled handler enqueues (captured, never really sent), the queue handler runs each message.
  * The cron queries cross workspaces: every assertion looks only at this test's own rows.
  */
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { JobMessage } from "../../shared/jobs";
 import { createDb } from "../db/client";
 import { updateNotificationSettings } from "../email/preferences";
-import worker from "../index";
 import { CRON_DAILY, CRON_QUARTER_HOUR } from "../jobs/cron";
 import { api, as, signUp, type TestUser } from "./helpers";
+import {
+  ackCounts,
+  type CronRun,
+  captureCron,
+  DAY,
+  deliverMessages,
+  HOUR,
+  MINUTE,
+} from "./jobs-helpers";
 
-const JOBS_QUEUE = "creatorops-jobs";
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const db = createDb(env.DB);
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-interface CronRun {
-  /** Everything the run enqueued, in order. */
-  all: JobMessage[];
-  /** What went through `sendBatch` (the per-item fan-out). */
-  batched: JobMessage[];
-  /** What went through `send`. */
-  single: JobMessage[];
-}
-
-/** Runs the cron handler for (`cron`, `scheduledTime`) and captures what it enqueued. */
-async function runCron(cron: string, scheduledTime: number): Promise<CronRun> {
-  const run: CronRun = { all: [], batched: [], single: [] };
-  const send = vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
-    run.all.push(body as JobMessage);
-    run.single.push(body as JobMessage);
-    return undefined as never;
-  });
-  const sendBatch = vi
-    .spyOn(env.JOBS, "sendBatch")
-    .mockImplementation(async (messages: Iterable<MessageSendRequest<unknown>>) => {
-      for (const message of messages) {
-        run.all.push(message.body as JobMessage);
-        run.batched.push(message.body as JobMessage);
-      }
-      return undefined as never;
-    });
-  try {
-    await worker.scheduled(createScheduledController({ cron, scheduledTime }), env);
-  } finally {
-    send.mockRestore();
-    sendBatch.mockRestore();
-  }
-  return run;
-}
-
-/** Delivers `bodies` as one batch to the jobs queue; answers the acked and retried message ids. */
+/** Delivers `bodies` as one batch to the jobs queue; answers how many were acked and retried. */
 async function deliver(...bodies: JobMessage[]) {
-  const batch = createMessageBatch(
-    JOBS_QUEUE,
-    bodies.map((body) => ({
-      id: crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: 1,
-      body,
-    })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  const result = await getQueueResult(batch, ctx);
-  return {
-    acked: result.explicitAcks.length,
-    retried: result.retryMessages.length,
-    total: bodies.length,
-  };
+  const { result } = await deliverMessages(bodies.map((body) => ({ body })));
+  return { ...ackCounts(result), total: bodies.length };
 }
 
 async function all<T>(query: string, ...params: unknown[]): Promise<T[]> {
@@ -188,19 +136,8 @@ describe("scheduled publishing", () => {
       );
       ids.push(...batch);
     }
-    const sizes: number[] = [];
-    const batched: JobMessage[] = [];
-    vi.spyOn(env.JOBS, "send").mockResolvedValue(undefined as never);
-    vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-      const bodies = [...messages].map((message) => message.body as JobMessage);
-      sizes.push(bodies.length);
-      batched.push(...bodies);
-      return undefined as never;
-    });
-    await worker.scheduled(
-      createScheduledController({ cron: CRON_QUARTER_HOUR, scheduledTime: at + 60_000 }),
-      env,
-    );
+    const { batched, batches } = await captureCron(CRON_QUARTER_HOUR, at + 60_000);
+    const sizes = batches.map((batch) => batch.length);
     const mine = batched.filter(
       (message) => message.kind === "content_publish" && message.workspaceId === user.workspaceId,
     );
@@ -231,7 +168,7 @@ describe("scheduled publishing", () => {
       deletedAt: runAt - 30 * MINUTE,
     });
 
-    const run = await runCron(CRON_QUARTER_HOUR, runAt);
+    const run = await captureCron(CRON_QUARTER_HOUR, runAt);
     const mine = publishMessages(run, [due, onTheMinute, future, idea, deleted]);
     expect(mine).toEqual([
       {
@@ -289,7 +226,7 @@ describe("scheduled publishing", () => {
     expect((await contentRow(deleted))?.status).toBe("scheduled");
 
     // The next run finds the published item no more (the other due one is still waiting).
-    const next = await runCron(CRON_QUARTER_HOUR, runAt + 15 * MINUTE);
+    const next = await captureCron(CRON_QUARTER_HOUR, runAt + 15 * MINUTE);
     expect(
       publishMessages(next, [due, onTheMinute, idea, deleted]).map((m) => m.contentId),
     ).toEqual([onTheMinute]);
@@ -303,7 +240,7 @@ describe("scheduled publishing", () => {
       status: "scheduled",
       scheduledAt: runAt - 2 * MINUTE,
     });
-    const run = await runCron(CRON_QUARTER_HOUR, runAt);
+    const run = await captureCron(CRON_QUARTER_HOUR, runAt);
     const messages = publishMessages(run, [moved, removed]);
     expect(messages.map((m) => m.contentId).sort()).toEqual([moved, removed].sort());
 
@@ -345,7 +282,7 @@ describe("scheduled publishing", () => {
     const runAt = Date.UTC(2026, 0, 7, 8, 30);
     const scheduledAt = runAt - 5 * MINUTE;
     const item = await insertContent(user, { status: "scheduled", scheduledAt });
-    const [message] = publishMessages(await runCron(CRON_QUARTER_HOUR, runAt), [item]);
+    const [message] = publishMessages(await captureCron(CRON_QUARTER_HOUR, runAt), [item]);
     expect(message).toBeDefined();
     expect(await deliver(message as JobMessage)).toEqual({ acked: 1, retried: 0, total: 1 });
 
@@ -491,12 +428,12 @@ describe("daily digest", () => {
 
     // 12:00Z is 07:00 in New York: not yet.
     expect(
-      digestMessages(await runCron(CRON_QUARTER_HOUR, Date.UTC(2026, 0, 15, 12, 0)), user),
+      digestMessages(await captureCron(CRON_QUARTER_HOUR, Date.UTC(2026, 0, 15, 12, 0)), user),
     ).toEqual([]);
-    const first13 = digestMessages(await runCron(CRON_QUARTER_HOUR, at13), user);
+    const first13 = digestMessages(await captureCron(CRON_QUARTER_HOUR, at13), user);
     expect(first13).toEqual([digestMessage(user, "2026-01-15", at13)]);
     // A run 15 minutes later, before the first message was delivered, enqueues the same digest.
-    const again = digestMessages(await runCron(CRON_QUARTER_HOUR, at13 + 15 * MINUTE), user);
+    const again = digestMessages(await captureCron(CRON_QUARTER_HOUR, at13 + 15 * MINUTE), user);
     expect(again).toEqual(first13);
 
     expect(await deliver(...first13, ...again)).toEqual({ acked: 2, retried: 0, total: 2 });
@@ -522,8 +459,10 @@ describe("daily digest", () => {
 
     // The same minute again is a repeat; later runs that day find nothing due; a redelivery
     // sends nothing and moves nothing.
-    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, at13), user)).toEqual([]);
-    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, at13 + 30 * MINUTE), user)).toEqual([]);
+    expect(digestMessages(await captureCron(CRON_QUARTER_HOUR, at13), user)).toEqual([]);
+    expect(digestMessages(await captureCron(CRON_QUARTER_HOUR, at13 + 30 * MINUTE), user)).toEqual(
+      [],
+    );
     expect(await deliver(...first13)).toEqual({ acked: 1, retried: 0, total: 1 });
     expect(await outboxTo(user.email, "digest")).toHaveLength(1);
     expect(await digestNextAt(user)).toBe(Date.UTC(2026, 0, 16, 13, 0));
@@ -533,8 +472,10 @@ describe("daily digest", () => {
     const { user } = await digestMember("digest-summer", Date.UTC(2026, 6, 14, 20, 0));
     const at12 = Date.UTC(2026, 6, 15, 12, 0);
     expect(await digestNextAt(user)).toBe(at12);
-    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, at12 - 15 * MINUTE), user)).toEqual([]);
-    const messages = digestMessages(await runCron(CRON_QUARTER_HOUR, at12), user);
+    expect(digestMessages(await captureCron(CRON_QUARTER_HOUR, at12 - 15 * MINUTE), user)).toEqual(
+      [],
+    );
+    const messages = digestMessages(await captureCron(CRON_QUARTER_HOUR, at12), user);
     expect(messages).toEqual([digestMessage(user, "2026-07-15", at12)]);
     await deliver(...messages);
     const emails = await outboxTo(user.email, "digest");
@@ -555,20 +496,22 @@ describe("daily digest", () => {
     const mar9 = Date.UTC(2026, 2, 9, 12, 0);
     expect(await digestNextAt(user)).toBe(mar7);
 
-    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, mar7 - HOUR), user)).toEqual([]);
-    const day1 = digestMessages(await runCron(CRON_QUARTER_HOUR, mar7), user);
+    expect(digestMessages(await captureCron(CRON_QUARTER_HOUR, mar7 - HOUR), user)).toEqual([]);
+    const day1 = digestMessages(await captureCron(CRON_QUARTER_HOUR, mar7), user);
     expect(day1).toEqual([digestMessage(user, "2026-03-07", mar7)]);
     await deliver(...day1);
     // Not 24 hours later (13:00Z), but 23: the clocks moved an hour forward overnight.
     expect(await digestNextAt(user)).toBe(mar8);
 
-    const day2 = digestMessages(await runCron(CRON_QUARTER_HOUR, mar8), user);
+    const day2 = digestMessages(await captureCron(CRON_QUARTER_HOUR, mar8), user);
     expect(day2).toEqual([digestMessage(user, "2026-03-08", mar8)]);
     await deliver(...day2);
     expect(await digestNextAt(user)).toBe(mar9);
 
-    expect(digestMessages(await runCron(CRON_QUARTER_HOUR, mar9 - 15 * MINUTE), user)).toEqual([]);
-    const day3 = digestMessages(await runCron(CRON_QUARTER_HOUR, mar9), user);
+    expect(digestMessages(await captureCron(CRON_QUARTER_HOUR, mar9 - 15 * MINUTE), user)).toEqual(
+      [],
+    );
+    const day3 = digestMessages(await captureCron(CRON_QUARTER_HOUR, mar9), user);
     expect(day3).toEqual([digestMessage(user, "2026-03-09", mar9)]);
     await deliver(...day3);
     expect((await outboxTo(user.email, "digest")).map((e) => e.dedupe_key).sort()).toEqual([
@@ -589,7 +532,7 @@ describe("daily digest", () => {
     await insertFollowup(user, dealId, { subject: "Done", dueAt: at - DAY, status: "done" });
     await insertFollowup(user, dealId, { subject: "Tomorrow", dueAt: Date.UTC(2026, 0, 21, 6) });
 
-    const messages = digestMessages(await runCron(CRON_QUARTER_HOUR, at), user);
+    const messages = digestMessages(await captureCron(CRON_QUARTER_HOUR, at), user);
     expect(messages).toEqual([digestMessage(user, "2026-01-20", at)]);
     expect(await deliver(...messages)).toEqual({ acked: 1, retried: 0, total: 1 });
     expect(await outboxTo(user.email, "digest")).toEqual([]);
@@ -612,7 +555,7 @@ describe("daily digest", () => {
 
     // Turned off after the run enqueued it: the message sends nothing.
     const after = await digestMember("digest-off-late", Date.UTC(2026, 0, 21, 20, 0));
-    const run = await runCron(CRON_QUARTER_HOUR, at);
+    const run = await captureCron(CRON_QUARTER_HOUR, at);
     expect(digestMessages(run, before.user)).toEqual([]);
     const late = digestMessages(run, after.user);
     expect(late).toHaveLength(1);
@@ -633,7 +576,7 @@ describe("daily digest", () => {
     // since is not sent this one."
     const { user } = await digestMember("digest-moved", Date.UTC(2026, 0, 22, 20, 0));
     const at = Date.UTC(2026, 0, 23, 13, 0);
-    const messages = digestMessages(await runCron(CRON_QUARTER_HOUR, at), user);
+    const messages = digestMessages(await captureCron(CRON_QUARTER_HOUR, at), user);
     expect(messages).toEqual([digestMessage(user, "2026-01-23", at)]);
     await setTimeZone(user, "Asia/Tokyo");
     const movedTo = await digestNextAt(user);
@@ -650,7 +593,7 @@ describe("daily digest", () => {
     const due = Date.UTC(2026, 1, 10, 13, 0);
     expect(await digestNextAt(late.user)).toBe(due);
     // The cron was down from 13:00Z to 18:00Z.
-    const run = await runCron(CRON_QUARTER_HOUR, Date.UTC(2026, 1, 10, 18, 0));
+    const run = await captureCron(CRON_QUARTER_HOUR, Date.UTC(2026, 1, 10, 18, 0));
     expect(digestMessages(run, late.user)).toEqual([]);
     expect(await digestNextAt(late.user)).toBe(Date.UTC(2026, 1, 11, 13, 0));
     expect(await outboxTo(late.user.email, "digest")).toEqual([]);
@@ -658,7 +601,7 @@ describe("daily digest", () => {
     const edge = await digestMember("digest-late-edge", Date.UTC(2026, 1, 11, 20, 0));
     const edgeDue = Date.UTC(2026, 1, 12, 13, 0);
     expect(await digestNextAt(edge.user)).toBe(edgeDue);
-    const edgeRun = await runCron(CRON_QUARTER_HOUR, edgeDue + 4 * HOUR);
+    const edgeRun = await captureCron(CRON_QUARTER_HOUR, edgeDue + 4 * HOUR);
     const messages = digestMessages(edgeRun, edge.user);
     expect(messages).toEqual([digestMessage(edge.user, "2026-02-12", edgeDue)]);
     await deliver(...messages);
@@ -793,7 +736,7 @@ describe("usage roll-up", () => {
       email("sent", end - HOUR, end + HOUR),
     ]);
 
-    const run = await runCron(CRON_DAILY, Date.UTC(2026, 1, 4, 3, 0));
+    const run = await captureCron(CRON_DAILY, Date.UTC(2026, 1, 4, 3, 0));
     const rollupFor = (workspaceId: string) =>
       run.batched.filter(
         (m): m is Extract<JobMessage, { kind: "usage_rollup" }> =>
@@ -857,6 +800,6 @@ describe("usage roll-up", () => {
     ]);
 
     // The daily run for the same minute again is a repeat and enqueues nothing.
-    expect((await runCron(CRON_DAILY, Date.UTC(2026, 1, 4, 3, 0))).all).toEqual([]);
+    expect((await captureCron(CRON_DAILY, Date.UTC(2026, 1, 4, 3, 0))).all).toEqual([]);
   });
 });

@@ -6,12 +6,7 @@
  * spied, nothing really enqueued) and `worker.queue` with `createMessageBatch`; real races call
  * the use cases directly with Promise.all in one isolate.
  */
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-} from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { sign } from "hono/jwt";
@@ -20,7 +15,7 @@ import type { JobMessage } from "../../shared/jobs";
 import { app } from "../app";
 import { followupReminderKey, remindFollowup } from "../crm/reminders";
 import { createDb } from "../db/client";
-import { cronRuns, emailOutbox, followups, usageRollups } from "../db/schema";
+import { cronRuns, emailOutbox, usageRollups } from "../db/schema";
 import { WorkspaceScope } from "../db/scope";
 import { rollUpUsage } from "../db/usage";
 import { loadWorkspaceContext } from "../db/workspace-context";
@@ -30,12 +25,23 @@ import { followupReminderEmail } from "../email/templates";
 import { unsubscribeUrl } from "../email/unsubscribe";
 import worker from "../index";
 import { addMember, api, as, BASE, signUp, type TestUser, uniqueEmail } from "./helpers";
-
-const QUARTER_HOUR = "*/15 * * * *";
-const JOBS_QUEUE = "creatorops-jobs";
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import {
+  ackCounts,
+  captureCron,
+  captureFailedCron,
+  captureJobs,
+  createDeal,
+  DAY,
+  deliverMessages,
+  expectStatus,
+  HOUR,
+  insertFollowup,
+  MINUTE,
+  ofWorkspace,
+  outboxRows,
+  QUARTER_HOUR,
+  stageId,
+} from "./jobs-helpers";
 
 const db = createDb(env.DB);
 
@@ -53,105 +59,20 @@ function uniqueRunTime(base = Date.now()): number {
   return base - (base % MINUTE) - slot * 7 * MINUTE - 3_000;
 }
 
-async function runCron(scheduledTime: number, cron = QUARTER_HOUR, failOn?: JobMessage["kind"]) {
-  const all: JobMessage[] = [];
-  vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
-    all.push(body as JobMessage);
-    return undefined as never;
-  });
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (requests) => {
-    const bodies = [...requests].map((request) => request.body as JobMessage);
-    if (failOn && bodies.some((body) => body.kind === failOn))
-      throw new Error("Queue send failed: simulated");
-    all.push(...bodies);
-    return undefined as never;
-  });
-  try {
-    await worker.scheduled(createScheduledController({ cron, scheduledTime }), env);
-  } finally {
-    vi.mocked(env.JOBS.send).mockRestore();
-    vi.mocked(env.JOBS.sendBatch).mockRestore();
-  }
-  return all;
-}
+/** Runs the cron at `scheduledTime` and answers every message it enqueued (nothing is queued). */
+const runCron = async (scheduledTime: number, cron = QUARTER_HOUR) =>
+  (await captureCron(cron, scheduledTime)).all;
 
-function ofWorkspace<K extends JobMessage["kind"]>(
-  messages: JobMessage[],
-  kind: K,
-  workspaceId: string,
-): Extract<JobMessage, { kind: K }>[] {
-  return messages.filter(
-    (message): message is Extract<JobMessage, { kind: K }> =>
-      message.kind === kind && "workspaceId" in message && message.workspaceId === workspaceId,
+/** Hands `bodies` to the queue handler as one batch; answers how many were acked and retried. */
+const deliver = async (bodies: JobMessage[], workerEnv: Env = env) =>
+  ackCounts(
+    (
+      await deliverMessages(
+        bodies.map((body) => ({ body })),
+        { env: workerEnv },
+      )
+    ).result,
   );
-}
-
-async function deliver(bodies: JobMessage[], workerEnv: Env = env) {
-  const ids = bodies.map(() => `msg-${crypto.randomUUID()}`);
-  const batch = createMessageBatch(
-    JOBS_QUEUE,
-    bodies.map((body, index) => ({
-      id: ids[index] as string,
-      timestamp: new Date(),
-      attempts: 1,
-      body,
-    })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, workerEnv);
-  const result = await getQueueResult(batch, ctx);
-  return { acked: result.explicitAcks.length, retried: result.retryMessages.length };
-}
-
-async function rowsOf(dedupeKey: string) {
-  return db.select().from(emailOutbox).where(eq(emailOutbox.dedupeKey, dedupeKey));
-}
-
-function expectStatus(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-}
-
-async function createDeal(
-  user: TestUser,
-  body: Record<string, unknown> = {},
-  workspaceId?: string,
-) {
-  const res = await api("/api/deals", {
-    token: user.token,
-    workspaceId: workspaceId ?? user.workspaceId,
-    body: { title: `Northwind ${crypto.randomUUID().slice(0, 6)}`, ...body },
-  });
-  expectStatus(res, 201);
-  return res.body.data as { id: string; title: string; stageId: string };
-}
-
-async function stageId(user: TestUser, kind: "open" | "won" | "paid" | "lost") {
-  const res = await api("/api/deals/stages", as(user));
-  const stage = (res.body.data as { id: string; kind: string }[]).find((s) => s.kind === kind);
-  if (!stage) throw new Error(`no ${kind} stage`);
-  return stage.id;
-}
-
-async function insertFollowup(
-  workspaceId: string,
-  dealId: string,
-  user: { userId: string },
-  fields: Partial<typeof followups.$inferInsert> & { dueAt: Date },
-) {
-  const id = `fu_hard_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  await db.insert(followups).values({
-    id,
-    workspaceId,
-    dealId,
-    to: { name: "Priya Shah", email: "priya@northwind.example" },
-    subject: "Checking in",
-    body: "Hi Priya,\n\nJust checking in.",
-    createdBy: user.userId,
-    assigneeId: user.userId,
-    ...fields,
-  });
-  return id;
-}
 
 async function ctxOf(workspaceId: string, workerEnv: Env = env) {
   const ctx = await loadWorkspaceContext(db, workerEnv, workspaceId, null);
@@ -170,7 +91,7 @@ describe("who a retried reminder goes to", () => {
     await addMember(owner, owner.workspaceId, member, "member");
     const deal = await createDeal(owner);
     const dueAt = Date.now() - HOUR;
-    const followupId = await insertFollowup(owner.workspaceId, deal.id, owner, {
+    const followupId = await insertFollowup(owner, deal.id, {
       dueAt: new Date(dueAt),
       assigneeId: member.userId,
     });
@@ -179,7 +100,7 @@ describe("who a retried reminder goes to", () => {
     // First attempt: the sender is down, the email stays queued, addressed to the assignee.
     const first = await remindFollowup(await ctxOf(owner.workspaceId, brokenSenderEnv), message);
     expect(first.status).toBe("retry");
-    expect((await rowsOf(message.dedupeKey))[0]).toMatchObject({
+    expect((await outboxRows(message.dedupeKey))[0]).toMatchObject({
       status: "queued",
       toEmail: member.email,
     });
@@ -196,7 +117,7 @@ describe("who a retried reminder goes to", () => {
     expect(second.status).toBe("sent");
 
     // The deal's drafted email must not reach someone who can no longer open the deal.
-    const [row] = await rowsOf(message.dedupeKey);
+    const [row] = await outboxRows(message.dedupeKey);
     expect(row?.status).toBe("sent");
     expect(row?.toEmail).not.toBe(member.email);
     expect(row?.toEmail).toBe(owner.email);
@@ -226,7 +147,7 @@ describe("an email its recipient turned off between two attempts", () => {
       200,
     );
     expect(await deliver([message], env)).toEqual({ acked: 1, retried: 0 });
-    const [row] = await rowsOf(message.dedupeKey);
+    const [row] = await outboxRows(message.dedupeKey);
     expect(row?.sentAt).toBeNull();
 
     // Settled for good: the next runs must not find it again.
@@ -239,11 +160,7 @@ describe("an email its recipient turned off between two attempts", () => {
 describe("an invitation revoked before its email went out", () => {
   it("is not emailed to the (possibly mistyped) address", async () => {
     const owner = await signUp("hard-revoker");
-    const sent: JobMessage[] = [];
-    vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
-      sent.push(body as JobMessage);
-      return undefined as never;
-    });
+    const { run: enqueued } = captureJobs();
     const typo = uniqueEmail("hard-typo");
     const invited = await api(`/api/workspaces/${owner.workspaceId}/invitations`, {
       token: owner.token,
@@ -251,7 +168,7 @@ describe("an invitation revoked before its email went out", () => {
     });
     expectStatus(invited, 201);
     vi.restoreAllMocks();
-    expect(sent).toHaveLength(1);
+    expect(enqueued.single).toHaveLength(1);
     const invitationId = invited.body.data.invitation.id as string;
 
     expectStatus(
@@ -262,9 +179,9 @@ describe("an invitation revoked before its email went out", () => {
       200,
     );
     // The queue gets to the message only now (a busy queue, a retry after a provider outage).
-    await deliver(sent);
+    await deliver(enqueued.single);
 
-    const [row] = await rowsOf(`invitation:${invitationId}`);
+    const [row] = await outboxRows(`invitation:${invitationId}`);
     expect(row?.toEmail).toBe(typo);
     expect(row?.status).not.toBe("sent");
   });
@@ -320,7 +237,7 @@ describe("the dev outbox shown to a plain member", () => {
     await addMember(owner, owner.workspaceId, member, "member");
     const deal = await createDeal(owner);
     const dueAt = Date.now() - HOUR;
-    const followupId = await insertFollowup(owner.workspaceId, deal.id, owner, {
+    const followupId = await insertFollowup(owner, deal.id, {
       dueAt: new Date(dueAt),
     });
     const key = followupReminderKey(followupId, dueAt);
@@ -349,7 +266,7 @@ describe("deleting a workspace", () => {
     const side = await api("/api/workspaces", { token: user.token, body: { name: "Side" } });
     expectStatus(side, 201);
     const sideId = (side.body.data.id ?? side.body.data.workspace?.id) as string;
-    await createDeal(user, {}, sideId);
+    await createDeal(user, {}, as(user, { workspaceId: sideId }));
     const res = await api(`/api/workspaces/${sideId}`, { token: user.token, method: "DELETE" });
     expectStatus(res, 200);
   });
@@ -364,12 +281,12 @@ describe("the cron's claim", () => {
       invoiceSentAt: new Date(Date.now() - 45 * DAY).toISOString(),
     });
     const T = uniqueRunTime();
-    const followupId = await insertFollowup(user.workspaceId, deal.id, user, {
+    const followupId = await insertFollowup(user, deal.id, {
       dueAt: new Date(T - HOUR),
     });
 
     // The follow-up job's sendBatch fails; invoices and the rest still run; the run throws.
-    await expect(runCron(T, QUARTER_HOUR, "followup_reminder")).rejects.toThrow(
+    await expect(captureCron(QUARTER_HOUR, T, { failOn: "followup_reminder" })).rejects.toThrow(
       /followupReminders/,
     );
     const claims = await db
@@ -395,19 +312,10 @@ describe("the cron's claim", () => {
       invoiceSentAt: new Date(Date.now() - 45 * DAY).toISOString(),
     });
     const T = uniqueRunTime();
-    await insertFollowup(user.workspaceId, deal.id, user, { dueAt: new Date(T - HOUR) });
-    const all: JobMessage[] = [];
-    vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (requests) => {
-      const bodies = [...requests].map((request) => request.body as JobMessage);
-      if (bodies.some((body) => body.kind === "followup_reminder")) throw new Error("boom");
-      all.push(...bodies);
-      return undefined as never;
-    });
-    vi.spyOn(env.JOBS, "send").mockImplementation(async () => undefined as never);
-    await expect(
-      worker.scheduled(createScheduledController({ cron: QUARTER_HOUR, scheduledTime: T }), env),
-    ).rejects.toThrow();
-    expect(ofWorkspace(all, "invoice_overdue", user.workspaceId).map((m) => m.dealId)).toEqual([
+    await insertFollowup(user, deal.id, { dueAt: new Date(T - HOUR) });
+    // The follow-up job's sendBatch fails, so the run fails.
+    const { batched } = await captureFailedCron(QUARTER_HOUR, T, "followup_reminder");
+    expect(ofWorkspace(batched, "invoice_overdue", user.workspaceId).map((m) => m.dealId)).toEqual([
       deal.id,
     ]);
   });
@@ -424,22 +332,17 @@ describe("the cron's claim", () => {
     const user = await signUp("hard-cron-twice");
     const deal = await createDeal(user);
     const T = uniqueRunTime();
-    const followupId = await insertFollowup(user.workspaceId, deal.id, user, {
+    const followupId = await insertFollowup(user, deal.id, {
       dueAt: new Date(T - HOUR),
     });
-    const all: JobMessage[] = [];
-    vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (requests) => {
-      all.push(...[...requests].map((request) => request.body as JobMessage));
-      return undefined as never;
-    });
-    vi.spyOn(env.JOBS, "send").mockImplementation(async () => undefined as never);
+    const { run } = captureJobs();
     await Promise.all(
       [1, 2, 3].map(() =>
         worker.scheduled(createScheduledController({ cron: QUARTER_HOUR, scheduledTime: T }), env),
       ),
     );
     expect(
-      ofWorkspace(all, "followup_reminder", user.workspaceId).map((m) => m.followupId),
+      ofWorkspace(run.batched, "followup_reminder", user.workspaceId).map((m) => m.followupId),
     ).toEqual([followupId]);
   });
 });
@@ -449,7 +352,7 @@ describe("racing and redelivered reminders", () => {
     const user = await signUp("hard-race");
     const deal = await createDeal(user);
     const dueAt = Date.now() - HOUR;
-    const followupId = await insertFollowup(user.workspaceId, deal.id, user, {
+    const followupId = await insertFollowup(user, deal.id, {
       dueAt: new Date(dueAt),
     });
     const message = { followupId, dueAt, dedupeKey: followupReminderKey(followupId, dueAt) };
@@ -458,26 +361,26 @@ describe("racing and redelivered reminders", () => {
       Array.from({ length: 5 }, () => remindFollowup(ctx, message)),
     );
     expect(outcomes.filter((o) => o.status === "sent")).toHaveLength(1);
-    const rows = await rowsOf(message.dedupeKey);
+    const rows = await outboxRows(message.dedupeKey);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "sent", attempts: 1, toEmail: user.email });
     // A later redelivery finds the follow-up reminded: nothing more.
     expect((await remindFollowup(ctx, message)).status).toBe("stale");
-    expect(await rowsOf(message.dedupeKey)).toHaveLength(1);
+    expect(await outboxRows(message.dedupeKey)).toHaveLength(1);
   });
 
   it("state that moved between enqueue and consume sends nothing: snoozed, cancelled, deal paid, workspace deleted", async () => {
     const user = await signUp("hard-moved");
     const T = uniqueRunTime();
     const dealA = await createDeal(user);
-    const snoozed = await insertFollowup(user.workspaceId, dealA.id, user, {
+    const snoozed = await insertFollowup(user, dealA.id, {
       dueAt: new Date(T - HOUR),
     });
-    const cancelled = await insertFollowup(user.workspaceId, dealA.id, user, {
+    const cancelled = await insertFollowup(user, dealA.id, {
       dueAt: new Date(T - HOUR),
     });
     const dealPaid = await createDeal(user);
-    const onPaid = await insertFollowup(user.workspaceId, dealPaid.id, user, {
+    const onPaid = await insertFollowup(user, dealPaid.id, {
       dueAt: new Date(T - HOUR),
     });
     const side = await api("/api/workspaces", {
@@ -486,8 +389,11 @@ describe("racing and redelivered reminders", () => {
     });
     expectStatus(side, 201);
     const sideId = (side.body.data.id ?? side.body.data.workspace?.id) as string;
-    const dealSide = await createDeal(user, {}, sideId);
-    const onSide = await insertFollowup(sideId, dealSide.id, user, { dueAt: new Date(T - HOUR) });
+    const dealSide = await createDeal(user, {}, as(user, { workspaceId: sideId }));
+    const onSide = await insertFollowup(user, dealSide.id, {
+      workspaceId: sideId,
+      dueAt: new Date(T - HOUR),
+    });
 
     const run = await runCron(T);
     const messages = [
@@ -530,14 +436,14 @@ describe("racing and redelivered reminders", () => {
     ]);
 
     expect(await deliver(messages)).toEqual({ acked: 4, retried: 0 });
-    for (const message of messages) expect(await rowsOf(message.dedupeKey)).toEqual([]);
+    for (const message of messages) expect(await outboxRows(message.dedupeKey)).toEqual([]);
   });
 
   it("after the provider accepted an email and D1 failed, neither a redelivery nor the next cron run sends it again within the lease", async () => {
     const user = await signUp("hard-d1-after-send");
     const deal = await createDeal(user);
     const T = uniqueRunTime();
-    const followupId = await insertFollowup(user.workspaceId, deal.id, user, {
+    const followupId = await insertFollowup(user, deal.id, {
       dueAt: new Date(T - HOUR),
     });
     const [message] = ofWorkspace(await runCron(T), "followup_reminder", user.workspaceId);
@@ -587,7 +493,7 @@ describe("racing and redelivered reminders", () => {
     );
     await deliver(again, mailEnv);
     expect(fetchSpy).toHaveBeenCalledTimes(1);
-    expect((await rowsOf(message.dedupeKey))[0]?.status).toBe("sending");
+    expect((await outboxRows(message.dedupeKey))[0]?.status).toBe("sending");
   });
 });
 
@@ -597,7 +503,7 @@ describe("hostile values in a reminder", () => {
     const deal = await createDeal(user, { title: "Deal <img src=x onerror=alert(1)>" });
     // Straight into D1: values the API would clean are what an old row or an import may hold.
     const dueAt = Date.now() - HOUR;
-    const followupId = await insertFollowup(user.workspaceId, deal.id, user, {
+    const followupId = await insertFollowup(user, deal.id, {
       dueAt: new Date(dueAt),
       to: {
         name: "Evil\r\nBcc: victim@example.org\u2028X-Injected: 1",
@@ -613,7 +519,7 @@ describe("hostile values in a reminder", () => {
       dedupeKey: key,
     });
     expect(outcome.status).toBe("sent");
-    const [row] = await rowsOf(key);
+    const [row] = await outboxRows(key);
     expect(row?.subject).not.toMatch(/[\r\n\u2028\u2029]/);
     expect(row?.subject).toContain("Evil Bcc: victim@example.org X-Injected: 1");
     expect(row?.bodyHtml).not.toContain("<script>");

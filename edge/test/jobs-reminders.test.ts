@@ -10,12 +10,6 @@
  * follow-ups): every assertion looks at its own workspace's messages. Each test runs the cron
  * at its own instants, so no test's run is ever a claimed repeat of another's.
  */
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -23,14 +17,20 @@ import type { JobMessage } from "../../shared/jobs";
 import { createDb } from "../db/client";
 import { dealStages, deals, emailOutbox, followups } from "../db/schema";
 import { CLAIM_LEASE_MS } from "../email/deliver";
-import worker from "../index";
 import { addMember, api, as, type RequestOptions, signUp, type TestUser } from "./helpers";
-
-const QUARTER_HOUR = "*/15 * * * *";
-const JOBS_QUEUE = "creatorops-jobs";
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import {
+  captureCron,
+  createDeal,
+  DAY,
+  deliverMessages,
+  expectStatus,
+  HOUR,
+  insertFollowup,
+  MINUTE,
+  ofWorkspace,
+  QUARTER_HOUR,
+  stageId,
+} from "./jobs-helpers";
 
 const db = createDb(env.DB);
 
@@ -41,84 +41,15 @@ afterEach(() => {
 /** `hh:mm` UTC on `day` December 2026: each test owns its own day (or hours) of runs. */
 const dec = (day: number, hour: number, minute = 0) => Date.UTC(2026, 11, day, hour, minute);
 
-interface CronRun {
-  /** Bodies passed to `send`, one call each. */
-  sent: JobMessage[];
-  /** Bodies passed to `sendBatch`, one array per call. */
-  batches: JobMessage[][];
-  /** The requests `sendBatch` was given, as given (`{ body }` each). */
-  batchRequests: unknown[][];
-  /** Every message of the run, in order. */
-  all: JobMessage[];
-}
-
 /** Runs the 15-minute cron at `scheduledTime` and answers what it enqueued (nothing is queued). */
-async function runCron(scheduledTime: number, cron = QUARTER_HOUR): Promise<CronRun> {
-  const run: CronRun = { sent: [], batches: [], batchRequests: [], all: [] };
-  const send = vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
-    run.sent.push(body as JobMessage);
-    run.all.push(body as JobMessage);
-    return undefined as never;
-  });
-  const sendBatch = vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (requests) => {
-    const list = [...requests];
-    run.batchRequests.push(list);
-    const bodies = list.map((request) => request.body as JobMessage);
-    run.batches.push(bodies);
-    run.all.push(...bodies);
-    return undefined as never;
-  });
-  try {
-    await worker.scheduled(createScheduledController({ cron, scheduledTime }), env);
-  } finally {
-    send.mockRestore();
-    sendBatch.mockRestore();
-  }
-  return run;
-}
-
-/** The messages of `kind` about `workspaceId` among `messages`. */
-function ofWorkspace<K extends JobMessage["kind"]>(
-  messages: JobMessage[],
-  kind: K,
-  workspaceId: string,
-): Extract<JobMessage, { kind: K }>[] {
-  return messages.filter(
-    (message): message is Extract<JobMessage, { kind: K }> =>
-      message.kind === kind && "workspaceId" in message && message.workspaceId === workspaceId,
-  );
-}
+const runCron = (scheduledTime: number, cron = QUARTER_HOUR) => captureCron(cron, scheduledTime);
 
 /** Hands `bodies` to the queue handler as one batch; answers the message ids and the outcome. */
-async function deliver(bodies: JobMessage[], attempts = 1, workerEnv: Env = env) {
-  const ids = bodies.map(() => `msg-${crypto.randomUUID()}`);
-  const batch = createMessageBatch(
-    JOBS_QUEUE,
-    bodies.map((body, index) => ({
-      id: ids[index] as string,
-      timestamp: new Date(),
-      attempts,
-      body,
-    })),
+const deliver = (bodies: JobMessage[], attempts = 1, workerEnv: Env = env) =>
+  deliverMessages(
+    bodies.map((body) => ({ body, attempts })),
+    { env: workerEnv },
   );
-  // The pool's queue result records that a message was retried, not the delay it asked for.
-  const delays = new Map<string, number | undefined>();
-  for (const message of batch.messages) {
-    const retry = message.retry.bind(message);
-    vi.spyOn(message, "retry").mockImplementation((options) => {
-      delays.set(message.id, options?.delaySeconds);
-      retry(options);
-    });
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch, workerEnv);
-  const result = await getQueueResult(batch, ctx);
-  const retried = result.retryMessages.map(({ msgId }: { msgId: string }) => ({
-    msgId,
-    delaySeconds: delays.get(msgId),
-  }));
-  return { ids, result, retried };
-}
 
 /** Delivers `bodies` and expects every one acked, none retried. */
 async function deliverAllAcked(bodies: JobMessage[]) {
@@ -142,38 +73,6 @@ async function followupRow(id: string) {
 }
 
 // ─── The API: deals, stages, follow-ups ──────────────────────────────────────────────────
-
-function expectStatus(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-}
-
-interface DealView {
-  id: string;
-  title: string;
-  ownerId: string | null;
-  stageId: string;
-}
-
-async function createDeal(
-  user: TestUser,
-  body: Record<string, unknown> = {},
-  options: RequestOptions = as(user),
-): Promise<DealView> {
-  const res = await api("/api/deals", {
-    ...options,
-    body: { title: `Northwind headphones ${crypto.randomUUID().slice(0, 6)}`, ...body },
-  });
-  expectStatus(res, 201);
-  return res.body.data;
-}
-
-async function stageId(user: TestUser, kind: "open" | "won" | "paid" | "lost") {
-  const res = await api("/api/deals/stages", as(user));
-  expectStatus(res, 200);
-  const stage = (res.body.data as { id: string; kind: string }[]).find((s) => s.kind === kind);
-  if (!stage) throw new Error(`no ${kind} stage`);
-  return stage.id;
-}
 
 interface FollowupView {
   id: string;
@@ -202,27 +101,6 @@ async function patchFollowup(user: TestUser, id: string, body: Record<string, un
   const res = await api(`/api/followups/${id}`, as(user, { method: "PATCH", body }));
   expectStatus(res, 200);
   return res.body.data as FollowupView;
-}
-
-/** A pending follow-up written straight into D1 (for states the API will not produce). */
-async function insertFollowup(
-  user: TestUser,
-  dealId: string,
-  fields: Partial<typeof followups.$inferInsert> & { dueAt: Date },
-) {
-  const id = `fu_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  await db.insert(followups).values({
-    id,
-    workspaceId: user.workspaceId,
-    dealId,
-    to: { name: "Priya Shah", email: "priya@northwind.example" },
-    subject: "Checking in on the headphones campaign",
-    body: "Hi Priya,\n\nJust checking in on the brief.\n\nThanks!",
-    createdBy: user.userId,
-    assigneeId: user.userId,
-    ...fields,
-  });
-  return id;
 }
 
 const reminderKey = (followupId: string, dueAt: number) =>
@@ -285,8 +163,8 @@ describe("follow-up reminders: what the 15-minute cron enqueues", () => {
     };
     expect(ofWorkspace(run.all, "followup_reminder", user.workspaceId)).toEqual([expected]);
     // Through sendBatch, as `{ body }` requests — never one `send` per reminder.
-    expect(run.sent.filter((message) => message.kind === "followup_reminder")).toEqual([]);
-    const request = run.batchRequests.flat().find((r) => {
+    expect(run.single.filter((message) => message.kind === "followup_reminder")).toEqual([]);
+    const request = run.requests.flat().find((r) => {
       const body = (r as { body?: { followupId?: string } }).body;
       return body?.followupId === followup.id;
     });
@@ -343,7 +221,7 @@ describe("follow-up reminders: what the 15-minute cron enqueues", () => {
         Array.from({ length: 250 }, (_, index) => T - (250 - index) * 1000),
       );
       expect(new Set(reminders.map((m) => m.dedupeKey)).size).toBe(250);
-      expect(run.sent.filter((message) => message.kind === "followup_reminder")).toEqual([]);
+      expect(run.single.filter((message) => message.kind === "followup_reminder")).toEqual([]);
     } finally {
       // Not delivered here: keep them out of every later run of this file.
       await env.DB.prepare("UPDATE followups SET reminder_sent_at = ? WHERE deal_id = ?")
@@ -419,7 +297,7 @@ describe("follow-up reminders through the consumer (outbox sender)", () => {
     // A claimed repeat does nothing at all — not even for other workspaces.
     expect(repeat.all).toEqual([]);
     expect(repeat.batches).toEqual([]);
-    expect(repeat.sent).toEqual([]);
+    expect(repeat.single).toEqual([]);
 
     await deliverAllAcked(ofWorkspace(first.all, "followup_reminder", user.workspaceId));
     const emails = await emailsOf(user.workspaceId, "followup_reminder");

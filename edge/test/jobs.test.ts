@@ -1,9 +1,4 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-} from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { JobMessage } from "../../shared/jobs";
@@ -11,92 +6,42 @@ import { createDb } from "../db/client";
 import worker from "../index";
 import { runHousekeeping } from "../jobs/housekeeping";
 import { signUp, type TestUser } from "./helpers";
-
-const JOBS_QUEUE = "creatorops-jobs";
-const DLQ = "creatorops-jobs-dlq";
-const DAY = 24 * 60 * 60 * 1000;
+import {
+  type CronRun,
+  captureCron,
+  captureFailedCron,
+  DAY,
+  type Delivery,
+  DLQ,
+  deadJobs,
+  deliverMessages,
+  JOBS_QUEUE,
+} from "./jobs-helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/**
- * Runs the cron handler and returns what it sent to the jobs queue (without enqueueing it):
- * every message, whether through `send` or `sendBatch`, in order.
- */
-async function runCron(cron: string, scheduledTime: number): Promise<JobMessage[]> {
-  return (await runCronCalls(cron, scheduledTime)).all;
-}
+/** Runs the cron handler and answers every message it sent to the jobs queue, in order. */
+const runCron = async (cron: string, scheduledTime: number) =>
+  (await captureCron(cron, scheduledTime)).all;
 
-/** Runs the cron handler; answers its messages by the call that carried them. */
-async function runCronCalls(cron: string, scheduledTime: number) {
-  const calls = {
-    sent: [] as JobMessage[],
-    batches: [] as JobMessage[][],
-    all: [] as JobMessage[],
-  };
-  const send = vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
-    calls.sent.push(body as JobMessage);
-    calls.all.push(body as JobMessage);
-    return undefined as never;
-  });
-  const sendBatch = vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (requests) => {
-    const bodies = [...requests].map((request) => request.body as JobMessage);
-    calls.batches.push(bodies);
-    calls.all.push(...bodies);
-    return undefined as never;
-  });
-  try {
-    const controller = createScheduledController({ cron, scheduledTime });
-    await worker.scheduled(controller, env);
-  } finally {
-    send.mockRestore();
-    sendBatch.mockRestore();
-  }
-  return calls;
-}
+/** A run that enqueued nothing at all, through either call. */
+const nothingEnqueued: CronRun = { all: [], single: [], batched: [], batches: [], requests: [] };
 
 const housekeepingOf = (messages: JobMessage[]) =>
   messages.filter((message) => message.kind === "housekeeping");
 
-/** Delivers `bodies` as one batch to the queue handler and returns the ack/retry outcome. */
-async function deliver(
-  queue: string,
-  messages: Array<{ id?: string; body: unknown; attempts?: number }>,
-) {
-  const batch = createMessageBatch(
-    queue,
-    messages.map((m) => ({
-      id: m.id ?? crypto.randomUUID(),
-      timestamp: new Date(),
-      attempts: m.attempts ?? 1,
-      body: m.body,
-    })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return { batch, result: await getQueueResult(batch, ctx) };
-}
-
-async function deadJobs(messageId: string) {
-  const { results } = await env.DB.prepare(
-    "SELECT queue, message_id, body, attempts, error FROM dead_jobs WHERE message_id = ?",
-  )
-    .bind(messageId)
-    .all<{
-      queue: string;
-      message_id: string;
-      body: string | null;
-      attempts: number;
-      error: string | null;
-    }>();
-  return results;
-}
+/** Delivers `messages` as one batch of `queue` to the queue handler. */
+const deliver = (queue: string, messages: Delivery[]) => deliverMessages(messages, { queue });
 
 describe("cron", () => {
   it("the daily schedule enqueues housekeeping keyed by the UTC date", async () => {
     const user = await signUp("daily-cron");
-    const { sent, batches } = await runCronCalls("0 3 * * *", Date.UTC(2026, 2, 14, 3, 0, 0));
+    const { single: sent, batches } = await captureCron(
+      "0 3 * * *",
+      Date.UTC(2026, 2, 14, 3, 0, 0),
+    );
     expect(housekeepingOf(sent)).toEqual([
       { kind: "housekeeping", dedupeKey: "housekeeping:2026-03-14" },
     ]);
@@ -136,53 +81,44 @@ describe("cron", () => {
     expect(housekeepingOf(first)).toEqual([
       { kind: "housekeeping", dedupeKey: "housekeeping:2026-06-02" },
     ]);
-    const repeat = await runCronCalls("0 3 * * *", at);
-    expect(repeat).toEqual({ sent: [], batches: [], all: [] });
+    const repeat = await captureCron("0 3 * * *", at);
+    expect(repeat).toEqual(nothingEnqueued);
 
     // The same for the 15-minute schedule.
     const quarter = Date.UTC(2026, 5, 2, 3, 15, 0);
     await runCron("*/15 * * * *", quarter);
-    expect(await runCronCalls("*/15 * * * *", quarter)).toEqual({
-      sent: [],
-      batches: [],
-      all: [],
-    });
+    expect(await captureCron("*/15 * * * *", quarter)).toEqual(nothingEnqueued);
   });
 
   it("a run whose job failed gives its claim back: the other jobs ran, and the same run can run again", async () => {
     await signUp("cron-failure");
     const at = Date.UTC(2026, 5, 3, 3, 0, 0);
-    const sent: JobMessage[] = [];
-    vi.spyOn(env.JOBS, "send").mockImplementation(async (body: unknown) => {
-      sent.push(body as JobMessage);
-      return undefined as never;
-    });
-    vi.spyOn(env.JOBS, "sendBatch").mockRejectedValue(new Error("Queue send failed"));
     vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const controller = createScheduledController({ cron: "0 3 * * *", scheduledTime: at });
-    await expect(worker.scheduled(controller, env)).rejects.toThrow(
-      "Cron jobs failed: usageRollups",
-    );
+    // The roll-ups' sendBatch fails (the daily run's only sendBatch).
+    const failed = await captureFailedCron("0 3 * * *", at, "usage_rollup");
+    expect(() => {
+      throw failed.error;
+    }).toThrow("Cron jobs failed: usageRollups");
     // Housekeeping ran although the roll-ups before it failed.
-    expect(housekeepingOf(sent)).toEqual([
+    expect(housekeepingOf(failed.single)).toEqual([
       { kind: "housekeeping", dedupeKey: "housekeeping:2026-06-03" },
     ]);
     vi.restoreAllMocks();
 
     // The trigger delivered again for the same minute is not a repeat: it runs everything.
-    const again = await runCronCalls("0 3 * * *", at);
-    expect(housekeepingOf(again.sent)).toEqual([
+    const again = await captureCron("0 3 * * *", at);
+    expect(housekeepingOf(again.single)).toEqual([
       { kind: "housekeeping", dedupeKey: "housekeeping:2026-06-03" },
     ]);
     expect(again.batches.flat().some((m) => m.kind === "usage_rollup")).toBe(true);
     // …and once it succeeded, its claim holds.
-    expect(await runCronCalls("0 3 * * *", at)).toEqual({ sent: [], batches: [], all: [] });
+    expect(await captureCron("0 3 * * *", at)).toEqual(nothingEnqueued);
   });
 
   it("a cron that is not in the schedule does nothing", async () => {
     const at = Date.UTC(2026, 5, 4, 0, 0, 0);
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    expect(await runCronCalls("0 0 * * *", at)).toEqual({ sent: [], batches: [], all: [] });
+    expect(await captureCron("0 0 * * *", at)).toEqual(nothingEnqueued);
     const { results } = await env.DB.prepare("SELECT cron FROM cron_runs WHERE cron = ?")
       .bind("0 0 * * *")
       .all();
@@ -190,7 +126,10 @@ describe("cron", () => {
   });
 
   it("the 15-minute schedule enqueues nothing when nothing is due", async () => {
-    const { sent, batches } = await runCronCalls("*/15 * * * *", Date.UTC(2026, 2, 14, 3, 15, 0));
+    const { single: sent, batches } = await captureCron(
+      "*/15 * * * *",
+      Date.UTC(2026, 2, 14, 3, 15, 0),
+    );
     expect(sent).toEqual([]);
     expect(batches).toEqual([]);
   });
