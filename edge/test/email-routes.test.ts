@@ -327,11 +327,16 @@ describe("the unsubscribe link", () => {
     expect((await settingsOf(user)).emails).toEqual(ALL_ON);
     expect((await settingsOf(victim)).emails).toEqual(ALL_ON);
 
-    // No token at all: a validation error naming it.
+    // No token at all: the one-click POST gets a validation error naming it; a browser's GET —
+    // a link cut short, even to nothing — the invalid-link page.
     const missingPost = await oneClick("/api/email/unsubscribe");
     expect(issuePaths(missingPost)).toEqual(["token"]);
-    const missingGet = await raw("/api/email/unsubscribe");
-    expect(issuePaths(missingGet)).toEqual(["token"]);
+    for (const path of ["/api/email/unsubscribe", "/api/email/unsubscribe?token=eyJhbGciOiJI"]) {
+      const cut = await raw(path);
+      expect(cut.status).toBe(400);
+      expect(cut.headers.get("Content-Type")).toMatch(/^text\/html/);
+      expect(cut.body).toContain("This unsubscribe link is not valid");
+    }
   });
 
   it("is the only route that takes a form body", async () => {
