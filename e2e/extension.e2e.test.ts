@@ -20,7 +20,7 @@ import {
   visible,
   YOUTUBE_ACTIONS_HOST,
 } from "./harness/browser";
-import { type ApiUser, builtExtensionId, signUp, startEdge, type TestEdge } from "./harness/edge";
+import { type ApiUser, signUp, startEdgeForExtension, type TestEdge } from "./harness/edge";
 import { signInThroughPanel } from "./harness/panel";
 import { chromiumPath, EXTENSION_DIR, missingChromiumBanner } from "./harness/paths";
 import { type FakeYouTube, fakeVideo, startFakeYouTube, YOUTUBE_ORIGIN } from "./harness/youtube";
@@ -49,11 +49,7 @@ describe.skipIf(!hasChromium)("CreatorOps extension in Chromium", () => {
   let browser: ExtensionBrowser;
 
   beforeAll(async () => {
-    const extensionId = builtExtensionId(EXTENSION_DIR);
-    edge = await startEdge({
-      // As in a deployment: the extension's origin is an allowed API origin.
-      ...(extensionId ? { vars: { EXTENSION_ORIGINS: `chrome-extension://${extensionId}` } } : {}),
-    });
+    edge = await startEdgeForExtension(EXTENSION_DIR);
     user = await signUp(edge.origin);
     youtube = await startFakeYouTube();
     browser = await launchWithExtension({

@@ -23,7 +23,7 @@ import {
   UI_TIMEOUT,
   visible,
 } from "./harness/browser";
-import { type ApiUser, builtExtensionId, signUp, startEdge, type TestEdge } from "./harness/edge";
+import { type ApiUser, signUp, startEdgeForExtension, type TestEdge } from "./harness/edge";
 import {
   EMAILS,
   type FakeEmail,
@@ -66,11 +66,7 @@ describe.skipIf(!hasChromium)("The Gmail button in Chromium", () => {
   let browser: ExtensionBrowser;
 
   beforeAll(async () => {
-    const extensionId = builtExtensionId(EXTENSION_DIR);
-    edge = await startEdge({
-      // As in a deployment: the extension's origin is an allowed API origin.
-      ...(extensionId ? { vars: { EXTENSION_ORIGINS: `chrome-extension://${extensionId}` } } : {}),
-    });
+    edge = await startEdgeForExtension(EXTENSION_DIR);
     user = await signUp(edge.origin);
     gmail = await startFakeGmail();
     browser = await launchWithExtension({

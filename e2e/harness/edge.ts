@@ -87,6 +87,18 @@ export function builtExtensionId(extensionDir: string): string | null {
   }
 }
 
+/**
+ * A local edge that allows the built extension's origin (`chrome-extension://<id from its
+ * manifest key>`), as a deployment does; without a key, the edge's defaults.
+ */
+export function startEdgeForExtension(extensionDir: string, options: EdgeOptions = {}) {
+  const id = builtExtensionId(extensionDir);
+  return startEdge({
+    ...options,
+    vars: { ...options.vars, ...(id && { EXTENSION_ORIGINS: `chrome-extension://${id}` }) },
+  });
+}
+
 export interface TestEdge {
   /** http://localhost:PORT — the origin the extension is pointed at. */
   readonly origin: string;

@@ -1,25 +1,5 @@
-/**
- * A fake mail.google.com on loopback: HTTPS with a self-signed certificate (google.com is
- * HSTS-preloaded, so Chromium refuses plain http), reached through --host-resolver-rules.
- * Pages are built from the extension's fixtures (real Gmail structure) and behave like Gmail's
- * single-page app at https://mail.google.com/mail/u/0/:
- *  - the page loads as a frame whose main views are rendered by the page's own script once the
- *    data for the hash has been fetched (like Gmail after its loading screen);
- *  - `#inbox` shows the thread list and no open message;
- *  - a conversation hash (`#inbox/<token>`) — a click on a row, or any hash change — fetches
- *    that conversation and renders it: from the list, the list is hidden (`display: none`, kept
- *    in the DOM as Gmail does) and a conversation view is added; from another conversation, the
- *    conversation view's content is swapped. No page load either way.
- *  - `window.__navigate(hash)` renders first, then pushes the hash and dispatches `hashchange`,
- *    with `__lastNavigateAt` = performance.now() just before (for the benchmark).
- * Conversations are the single-message fixture with each email's own ids, people and body, plus
- * the three-message and Google Workspace fixtures as they are.
- */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { PIXEL, startHttpsSite } from "./https-site";
 import { ROOT } from "./paths";
 
 export const GMAIL_ORIGIN = "https://mail.google.com";
@@ -474,12 +454,6 @@ const SPA_SCRIPT = `
 })();
 `;
 
-// A 1×1 PNG for avatars and Gmail's cleardot images, so the page loads offline.
-const PIXEL = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-  "base64",
-);
-
 export interface FakeGmail {
   /** The loopback port the fake listens on. */
   readonly port: number;
@@ -490,25 +464,6 @@ export interface FakeGmail {
   /** A conversation's address. */
   conversationUrl(token: string): string;
   close(): Promise<void>;
-}
-
-function selfSignedCertificate(dir: string): { key: Buffer; cert: Buffer } {
-  const result = spawnSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"],
-      ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      ...["-subj", "/CN=mail.google.com"],
-      ...["-addext", "subjectAltName=DNS:mail.google.com,DNS:lh3.googleusercontent.com"],
-    ],
-    { encoding: "utf8" },
-  );
-  if (result.status !== 0) {
-    throw new Error(
-      `openssl could not make a certificate: ${result.error?.message ?? result.stderr}`,
-    );
-  }
-  return { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
 }
 
 export interface FakeGmailOptions {
@@ -523,18 +478,11 @@ export interface FakeGmailOptions {
 
 export async function startFakeGmail(options: FakeGmailOptions = {}): Promise<FakeGmail> {
   const latencyMs = options.latencyMs ?? 150;
-  const certDir = mkdtempSync(join(tmpdir(), "creatorops-e2e-cert-"));
-  const tls = selfSignedCertificate(certDir);
-  rmSync(certDir, { recursive: true, force: true });
   const page = appPage();
-
-  const server: Server = createServer(tls, (req, res) => {
-    const url = new URL(req.url ?? "/", GMAIL_ORIGIN);
-    const send = (status: number, type: string, body: string | Buffer) => {
-      res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" });
-      res.end(body);
-    };
-    try {
+  const site = await startHttpsSite({
+    hosts: ["mail.google.com", "lh3.googleusercontent.com"],
+    port: options.port,
+    route: (url, send, _req, res) => {
       if (url.pathname === "/" || url.pathname === "/mail/" || url.pathname === "/mail/u/0") {
         res.writeHead(302, { Location: `${GMAIL_APP_PATH}#inbox` });
         return res.end();
@@ -554,27 +502,8 @@ export async function startFakeGmail(options: FakeGmailOptions = {}): Promise<Fa
       }
       if (url.pathname === "/favicon.ico") return send(200, "image/png", PIXEL);
       return send(404, "text/plain", "not found");
-    } catch (error) {
-      return send(500, "text/plain", String(error));
-    }
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  if (typeof address !== "object" || !address) throw new Error("fake Gmail has no port");
-  const port = address.port;
   const url = (hash = "#inbox") => `${GMAIL_ORIGIN}${GMAIL_APP_PATH}${hash}`;
-  return {
-    port,
-    hostResolverRules: `MAP mail.google.com 127.0.0.1:${port}, MAP lh3.googleusercontent.com 127.0.0.1:${port}`,
-    url,
-    conversationUrl: (token) => url(`#inbox/${token}`),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...site, url, conversationUrl: (token) => url(`#inbox/${token}`) };
 }

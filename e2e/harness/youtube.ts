@@ -1,15 +1,5 @@
-/**
- * A fake www.youtube.com on loopback: HTTPS with a self-signed certificate (youtube.com is
- * HSTS-preloaded, so Chromium refuses plain http), reached through --host-resolver-rules.
- * Pages are built from the extension's fixtures (real YouTube structure) and behave like
- * YouTube's single-page app: following a video link fetches the video's data, swaps the
- * metadata, re-renders the actions row, pushes the URL and dispatches `yt-navigate-finish`.
- */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { PIXEL, startHttpsSite } from "./https-site";
 import { ROOT } from "./paths";
 
 export const YOUTUBE_ORIGIN = "https://www.youtube.com";
@@ -255,12 +245,6 @@ const SPA_SCRIPT = `
 })();
 `;
 
-// A 1×1 PNG for i.ytimg.com thumbnails, so the extension's images load offline.
-const PIXEL = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-  "base64",
-);
-
 export interface FakeYouTube {
   /** The loopback port the fake listens on. */
   readonly port: number;
@@ -271,45 +255,16 @@ export interface FakeYouTube {
   close(): Promise<void>;
 }
 
-function selfSignedCertificate(dir: string): { key: Buffer; cert: Buffer } {
-  const result = spawnSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"],
-      ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      ...["-subj", "/CN=www.youtube.com"],
-      ...["-addext", "subjectAltName=DNS:www.youtube.com,DNS:youtube.com,DNS:i.ytimg.com"],
-    ],
-    { encoding: "utf8" },
-  );
-  if (result.status !== 0) {
-    throw new Error(
-      `openssl could not make a certificate: ${result.error?.message ?? result.stderr}`,
-    );
-  }
-  return { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
-}
-
 /**
  * @param options.port where to listen (default: a free port, reached through Chromium's
  *   host-resolver rules; Firefox maps a host name to loopback only, so it needs 443).
  */
 export async function startFakeYouTube(options: { port?: number } = {}): Promise<FakeYouTube> {
-  const certDir = mkdtempSync(join(tmpdir(), "creatorops-e2e-cert-"));
-  const tls = selfSignedCertificate(certDir);
-  rmSync(certDir, { recursive: true, force: true });
-
-  const server: Server = createServer(tls, (req, res) => {
-    const url = new URL(req.url ?? "/", YOUTUBE_ORIGIN);
-    const send = (status: number, type: string, body: string | Buffer) => {
-      res.writeHead(status, {
-        "Content-Type": type,
-        "Cache-Control": "no-store",
-        "Access-Control-Allow-Origin": "*",
-      });
-      res.end(body);
-    };
-    try {
+  const site = await startHttpsSite({
+    hosts: ["www.youtube.com", "youtube.com", "i.ytimg.com"],
+    port: options.port,
+    headers: { "Access-Control-Allow-Origin": "*" },
+    route: (url, send) => {
       if (url.pathname === "/watch" && VIDEO_ID.test(url.searchParams.get("v") ?? "")) {
         return send(200, "text/html; charset=utf-8", watchPage(url.searchParams.get("v") ?? ""));
       }
@@ -326,26 +281,11 @@ export async function startFakeYouTube(options: { port?: number } = {}): Promise
       if (url.pathname.startsWith("/vi/")) return send(200, "image/png", PIXEL);
       if (url.pathname === "/favicon.ico") return send(200, "image/png", PIXEL);
       return send(404, "text/plain", "not found");
-    } catch (error) {
-      return send(500, "text/plain", String(error));
-    }
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  if (typeof address !== "object" || !address) throw new Error("fake YouTube has no port");
-  const port = address.port;
   return {
-    port,
-    hostResolverRules: `MAP www.youtube.com 127.0.0.1:${port}, MAP i.ytimg.com 127.0.0.1:${port}`,
+    ...site,
     watchUrl: (videoId) => `${YOUTUBE_ORIGIN}/watch?v=${videoId}`,
     shortsUrl: (videoId) => `${YOUTUBE_ORIGIN}/shorts/${videoId}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
