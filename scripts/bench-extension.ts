@@ -123,6 +123,28 @@ function median(values: number[]): number {
 }
 
 /**
+ * Page-side source shared by both measurements: resolves with the milliseconds from
+ * `since()` until `ready()` holds (checked on every DOM change and every 2 ms), or null after
+ * `timeoutMs`.
+ */
+const UNTIL_READY = `(ready, since, timeoutMs) => new Promise((resolve) => {
+  let done = false;
+  const finish = (value) => {
+    if (done) return;
+    done = true;
+    observer.disconnect();
+    clearInterval(poll);
+    clearTimeout(timer);
+    resolve(value);
+  };
+  const check = () => { if (ready()) finish(Math.max(0, performance.now() - since())); };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true });
+  const poll = setInterval(check, 2);
+  const timer = setTimeout(() => finish(null), timeoutMs);
+})`;
+
+/**
  * Runs in the page: starts an SPA navigation and resolves with the milliseconds from
  * `yt-navigate-finish` to our host, in the new actions row, having its buttons rendered.
  * A MutationObserver catches the host's insertion; a short poll catches rendering inside its
@@ -138,22 +160,7 @@ const MEASURE_NAVIGATION = `async ({ href, host, timeoutMs }) => {
     const el = document.querySelector("ytd-watch-metadata #top-level-buttons-computed " + host);
     return !!el && !!el.shadowRoot && !!el.shadowRoot.querySelector("button");
   };
-  const result = new Promise((resolve) => {
-    let done = false;
-    const finish = (value) => {
-      if (done) return;
-      done = true;
-      observer.disconnect();
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve(value);
-    };
-    const check = () => { if (ready()) finish(Math.max(0, performance.now() - finishAt)); };
-    const observer = new MutationObserver(check);
-    observer.observe(document, { subtree: true, childList: true });
-    const poll = setInterval(check, 2);
-    const timer = setTimeout(() => finish(null), timeoutMs);
-  });
+  const result = (${UNTIL_READY})(ready, () => finishAt, timeoutMs);
   window.__navigate(href);
   return result;
 }`;
@@ -176,22 +183,7 @@ const MEASURE_GMAIL_NAVIGATION = `async ({ hash, messageId, host, timeoutMs }) =
     const el = document.querySelector(inMessage);
     return !!el && !!el.shadowRoot && !!el.shadowRoot.querySelector("button");
   };
-  const result = new Promise((resolve) => {
-    let done = false;
-    const finish = (value) => {
-      if (done) return;
-      done = true;
-      observer.disconnect();
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve(value);
-    };
-    const check = () => { if (ready()) finish(Math.max(0, performance.now() - changedAt)); };
-    const observer = new MutationObserver(check);
-    observer.observe(document, { subtree: true, childList: true });
-    const poll = setInterval(check, 2);
-    const timer = setTimeout(() => finish(null), timeoutMs);
-  });
+  const result = (${UNTIL_READY})(ready, () => changedAt, timeoutMs);
   window.__navigate(hash);
   return result;
 }`;
