@@ -7,6 +7,7 @@ import { DealFields } from "./DealFields";
 import { DealFollowups } from "./DealFollowups";
 import { DealTimeline } from "./DealTimeline";
 import { Deliverables } from "./Deliverables";
+import { DetailPlaceholder } from "./DetailPlaceholder";
 import { Field } from "./Field";
 import { FormMessage, type Message } from "./FormMessage";
 import { gmailThreadUrl } from "./gmail-reply";
@@ -102,22 +103,11 @@ export function DealDetail({ dealId, stages, onBack, onChanged }: Props) {
         </p>
       ) : null}
       {!deal ? (
-        loadError ? (
-          <div className="empty" role="alert">
-            <p>Couldn't open this deal. {loadError}</p>
-            <button type="button" onClick={() => void load()}>
-              Try again
-            </button>
-          </div>
-        ) : (
-          <div aria-busy="true">
-            <p className="visually-hidden" role="status">
-              Loading deal…
-            </p>
-            <div className="skeleton-line wide tall" aria-hidden="true" />
-            <div className="skeleton-line narrow" aria-hidden="true" />
-          </div>
-        )
+        <DetailPlaceholder
+          noun="deal"
+          error={loadError && `Couldn't open this deal. ${loadError}`}
+          onRetry={() => void load()}
+        />
       ) : (
         <>
           <header className="stack tight">

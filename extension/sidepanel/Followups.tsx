@@ -2,6 +2,7 @@ import { useCallback, useId, useState } from "react";
 import type { FollowupItem } from "../lib/protocol";
 import { DUE_GROUPS, type DueGroup } from "./due-days";
 import { FollowupCard } from "./FollowupCard";
+import { PageFooter } from "./PagedListBody";
 import { type FollowupGroupState, useFollowups } from "./use-followups";
 
 interface Props {
@@ -136,25 +137,12 @@ function FollowupGroup({
               </li>
             ))}
           </ul>
-          {state.phase === "error" ? (
-            <div className="row" role="alert">
-              <p className="error">{state.error}</p>
-              <button type="button" onClick={onRetry}>
-                Try again
-              </button>
-            </div>
-          ) : null}
-          {state.nextCursor ? (
-            <button
-              type="button"
-              className="load-more"
-              disabled={state.phase === "more"}
-              onClick={onLoadMore}
-            >
-              {state.phase === "more" ? "Loading…" : "Load more"}
-              <span className="visually-hidden"> {words.title.toLowerCase()}</span>
-            </button>
-          ) : null}
+          <PageFooter
+            state={state}
+            onRetry={onRetry}
+            onLoadMore={onLoadMore}
+            loadMoreHint={words.title.toLowerCase()}
+          />
         </>
       )}
     </section>

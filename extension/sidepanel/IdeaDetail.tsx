@@ -4,6 +4,7 @@ import { PLATFORM_IDS, PLATFORM_RULES, type PlatformId } from "../../shared/plat
 import { creditsCount, formatDateTime, handleFromEmail } from "../../shared/view/format";
 import { ask } from "../lib/ask";
 import type { ContentDetail, ContentItem, RepurposeOutcome, Variant } from "../lib/protocol";
+import { DetailPlaceholder } from "./DetailPlaceholder";
 import { ItemEditor } from "./ItemEditor";
 import { useExplain, usePanel } from "./panel-context";
 import { StatusControl } from "./StatusControl";
@@ -119,22 +120,7 @@ export function IdeaDetail({ contentId, autoRepurpose, onBack, onChanged }: Prop
         </p>
       ) : null}
       {!detail ? (
-        loadError ? (
-          <div className="empty" role="alert">
-            <p>{loadError}</p>
-            <button type="button" onClick={() => void load()}>
-              Try again
-            </button>
-          </div>
-        ) : (
-          <div aria-busy="true">
-            <p className="visually-hidden" role="status">
-              Loading idea…
-            </p>
-            <div className="skeleton-line wide tall" aria-hidden="true" />
-            <div className="skeleton-line narrow" aria-hidden="true" />
-          </div>
-        )
+        <DetailPlaceholder noun="idea" error={loadError} onRetry={() => void load()} />
       ) : (
         <>
           <header className="stack tight">

@@ -56,10 +56,34 @@ export function PagedListBody<T>(props: Props<T>) {
       <ul className="idea-list" ref={props.listRef}>
         {state.items.map((item) => props.children(item))}
       </ul>
+      <PageFooter
+        state={state}
+        onRetry={refresh}
+        onLoadMore={loadMore}
+        loadMoreHint={props.loadMoreHint}
+      />
+    </>
+  );
+}
+
+/**
+ * Below a list's rows: the error of a later page with Try again, and "Load more" while there
+ * is a next page (busy while it loads).
+ */
+export function PageFooter(props: {
+  state: Pick<PagedList<unknown>, "phase" | "error" | "nextCursor">;
+  onRetry(): void;
+  onLoadMore(): void;
+  /** Hidden words after "Load more" for screen readers ("deals"), when the view needs them. */
+  loadMoreHint?: string | undefined;
+}) {
+  const { state } = props;
+  return (
+    <>
       {state.phase === "error" ? (
         <div className="row" role="alert">
           <p className="error">{state.error}</p>
-          <button type="button" onClick={refresh}>
+          <button type="button" onClick={props.onRetry}>
             Try again
           </button>
         </div>
@@ -69,7 +93,7 @@ export function PagedListBody<T>(props: Props<T>) {
           type="button"
           className="load-more"
           disabled={state.phase === "more"}
-          onClick={loadMore}
+          onClick={props.onLoadMore}
         >
           {state.phase === "more" ? "Loading…" : "Load more"}
           {props.loadMoreHint ? (

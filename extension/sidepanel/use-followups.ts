@@ -10,13 +10,10 @@ import {
   dueWindows,
 } from "./due-days";
 import { useExplain } from "./panel-context";
+import type { PagedList } from "./use-paged-list";
 
-export interface FollowupGroupState {
-  items: FollowupItem[];
-  nextCursor: string | null;
-  phase: "loading" | "refreshing" | "ready" | "more" | "error";
-  error: string | null;
-}
+/** One due group's list, paged like every other list of the panel. */
+export type FollowupGroupState = PagedList<FollowupItem>;
 
 const PAGE_SIZE = 20;
 
