@@ -72,6 +72,19 @@ export async function readQueue(): Promise<QueuedCapture[]> {
   return readStoredQueue(await captureQueueItem.getValue());
 }
 
+/**
+ * Whether a capture of `subject` (a video, an email) waits in the queue for `userId`. Another
+ * account's capture of the same thing is theirs: it does not make this one "Queued".
+ */
+export async function isQueuedFor(subject: string, userId: string): Promise<boolean> {
+  return (await readQueue()).some(
+    (entry) =>
+      entry.state === "pending" &&
+      entry.subject === subject &&
+      (!entry.queuedBy || entry.queuedBy.userId === userId),
+  );
+}
+
 /** When the earliest pending capture is next due, or null when none is pending. */
 export async function nextAttemptAt(): Promise<number | null> {
   const pending = (await readQueue()).filter((capture) => capture.state === "pending");

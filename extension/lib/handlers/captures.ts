@@ -6,7 +6,7 @@ import type { CreateContentInput } from "../../../shared/content";
 import { signedInClient, whileSignedIn } from "../account";
 import { unwrap } from "../api";
 import { CAPTURE_KINDS } from "../capture-kinds";
-import { discard, makeDue, readQueue } from "../capture-queue";
+import { discard, isQueuedFor, makeDue, readQueue } from "../capture-queue";
 import { capture, retryQueued } from "../captures";
 import { ExtensionError } from "../errors";
 import { openPanel } from "../panel";
@@ -21,13 +21,7 @@ async function videoState(videoId: string): Promise<VideoState> {
   const session = await sessionItem.getValue();
   if (!session) return { signedIn: false, itemId: null, queued: false };
   const subject = youtubeSubject(videoId);
-  // Another account's capture of this video is theirs: it does not make this one "Queued".
-  const queued = (await readQueue()).some(
-    (entry) =>
-      entry.state === "pending" &&
-      entry.subject === subject &&
-      (!entry.queuedBy || entry.queuedBy.userId === session.user.id),
-  );
+  const queued = await isQueuedFor(subject, session.user.id);
   try {
     const { client } = await signedInClient();
     const page = await whileSignedIn(

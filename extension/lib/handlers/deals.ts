@@ -7,7 +7,7 @@ import type { CaptureEmailInput } from "../../../shared/crm";
 import { signedInClient, whileSignedIn } from "../account";
 import { unwrap } from "../api";
 import { refreshBadge } from "../badge";
-import { readQueue } from "../capture-queue";
+import { isQueuedFor } from "../capture-queue";
 import { capture } from "../captures";
 import { ExtensionError } from "../errors";
 import { captureEmailOf, type GmailMessage } from "../gmail-message";
@@ -54,12 +54,7 @@ async function emailState(about: { messageId: string; threadId: string | null })
   const session = await sessionItem.getValue();
   if (!session) return signedOut;
   const subject = gmailSubject(about.messageId);
-  const queued = (await readQueue()).some(
-    (entry) =>
-      entry.state === "pending" &&
-      entry.subject === subject &&
-      (!entry.queuedBy || entry.queuedBy.userId === session.user.id),
-  );
+  const queued = await isQueuedFor(subject, session.user.id);
   try {
     const { client } = await signedInClient();
     const first = (query: { sourceMessageId: string } | { sourceThreadId: string }) =>
